@@ -1,0 +1,50 @@
+package io.jmio.poll;
+
+import java.io.IOException;
+
+/**
+ * A system call failed: carries the call's name, the operating system's error number and its
+ * symbolic name, so that a failure reads {@code epoll_ctl(ADD): EEXIST (File exists): fd 7 is already
+ * registered}.
+ *
+ * <p>Each backend builds these in one place (its {@code Errors} class) from the errno the call left.
+ * {@link #errno()} is the raw number of the running OS (Linux and BSD numbers differ beyond the
+ * classic ones); {@link #errnoName()} is the portable symbolic name to test against.
+ *
+ * <p>Threading: immutable once thrown.
+ */
+public class SyscallException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String syscall;
+    private final int errno;
+    private final String errnoName;
+
+    /**
+     * @param syscall   the call and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)}
+     * @param errno     the raw error number
+     * @param errnoName the symbolic name, e.g. {@code EEXIST}
+     * @param message   what it means here: the errno's description and any context
+     */
+    public SyscallException(String syscall, int errno, String errnoName, String message) {
+        super(syscall + ": " + errnoName + " (" + message + ")");
+        this.syscall = syscall;
+        this.errno = errno;
+        this.errnoName = errnoName;
+    }
+
+    /** @return the system call that failed, e.g. {@code epoll_ctl(ADD)} */
+    public String syscall() {
+        return syscall;
+    }
+
+    /** @return the OS error number, as the running OS numbers it */
+    public int errno() {
+        return errno;
+    }
+
+    /** @return the symbolic error name, e.g. {@code EEXIST}, the same on every OS */
+    public String errnoName() {
+        return errnoName;
+    }
+}

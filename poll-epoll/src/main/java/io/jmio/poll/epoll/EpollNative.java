@@ -1,0 +1,125 @@
+package io.jmio.poll.epoll;
+
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.posix.Errno;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Posix;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The facade over Linux's epoll and eventfd: the only class that calls {@link EpollLibrary}. Each
+ * method is one system call; failures become {@link SyscallException}s in {@link #fail}, the one place
+ * this backend maps errno.
+ *
+ * <p>Threading: thread-safe; {@link #ctl} uses a per-thread scratch {@code epoll_event}, so registry
+ * calls from several threads never share one.
+ */
+final class EpollNative {
+    static final int EPOLLIN = 0x001;
+    static final int EPOLLPRI = 0x002;
+    static final int EPOLLOUT = 0x004;
+    static final int EPOLLERR = 0x008;
+    static final int EPOLLHUP = 0x010;
+    static final int EPOLLRDHUP = 0x2000;
+    static final int EPOLLONESHOT = 1 << 30;
+    static final int EPOLLET = 1 << 31;
+
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+
+    /** {@code EPOLL_CLOEXEC} = {@code O_CLOEXEC} = 02000000. */
+    static final int EPOLL_CLOEXEC = 0x80000;
+    /** {@code EFD_CLOEXEC} = {@code O_CLOEXEC}. */
+    static final int EFD_CLOEXEC = 0x80000;
+    /** {@code EFD_NONBLOCK} = {@code O_NONBLOCK} = 04000. */
+    static final int EFD_NONBLOCK = 0x800;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One {@code epoll_event} of native memory per thread that calls {@link #ctl}. */
+    private static final class Scratch {
+        final ByteBuffer event = NativeMemory.allocate(EpollEventDescriptor.SIZE);
+        final long address = NativeMemory.address(event);
+    }
+
+    private EpollNative() {
+    }
+
+    static Throwable unavailabilityCause() {
+        return EpollLibrary.LOAD_FAILURE != null ? EpollLibrary.LOAD_FAILURE : Posix.unavailabilityCause();
+    }
+
+    static int epollCreate() throws SyscallException {
+        int fd = EpollLibrary.LIB.epoll_create1(EPOLL_CLOEXEC);
+        if (fd < 0) {
+            throw fail("epoll_create1", Posix.lastErrno(), -1);
+        }
+        return fd;
+    }
+
+    static int eventfd() throws SyscallException {
+        int fd = EpollLibrary.LIB.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (fd < 0) {
+            throw fail("eventfd", Posix.lastErrno(), -1);
+        }
+        return fd;
+    }
+
+    /**
+     * {@code epoll_ctl} with an {@code epoll_event} of {@code events} and {@code data}.
+     */
+    static void ctl(int epfd, int op, int fd, int events, long data) throws SyscallException {
+        Scratch scratch = SCRATCH.get();
+        scratch.event.putInt(EpollEventDescriptor.EVENTS_OFFSET, events);
+        scratch.event.putLong(EpollEventDescriptor.DATA_OFFSET, data);
+        if (EpollLibrary.LIB.epoll_ctl(epfd, op, fd, scratch.address) < 0) {
+            throw fail(op == EPOLL_CTL_ADD ? "epoll_ctl(ADD)" : op == EPOLL_CTL_MOD ? "epoll_ctl(MOD)" : "epoll_ctl(DEL)",
+                    Posix.lastErrno(), fd);
+        }
+    }
+
+    /**
+     * {@code epoll_wait}.
+     *
+     * @return the number of events, 0 if a signal interrupted the wait
+     */
+    static int wait(int epfd, long eventsAddress, int maxEvents, int timeoutMillis) throws SyscallException {
+        int n = EpollLibrary.LIB.epoll_wait(epfd, eventsAddress, maxEvents, timeoutMillis);
+        if (n < 0) {
+            int errno = Posix.lastErrno();
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw fail("epoll_wait", errno, epfd);
+        }
+        return n;
+    }
+
+    /**
+     * The one place this backend turns an errno into an exception, with what it means for a
+     * registration.
+     */
+    static SyscallException fail(String syscall, int errno, int fd) {
+        String context;
+        if (syscall.startsWith("epoll_ctl")) {
+            if (errno == Errno.EEXIST) {
+                context = "fd " + fd + " is already registered with this Poll";
+            } else if (errno == Errno.ENOENT) {
+                context = "fd " + fd + " is not registered with this Poll";
+            } else if (errno == Errno.EBADF) {
+                context = "fd " + fd + " is closed or not a valid descriptor";
+            } else if (errno == Errno.EPERM) {
+                context = "fd " + fd + " does not support epoll (regular files and directories are always ready)";
+            } else if (errno == Errno.EINVAL) {
+                context = "fd " + fd + " cannot be registered (it is the epoll instance itself, or the flags are invalid)";
+            } else {
+                context = "fd " + fd;
+            }
+        } else {
+            context = fd >= 0 ? "fd " + fd : null;
+        }
+        return Posix.exception(syscall, errno, context);
+    }
+}

@@ -43,7 +43,9 @@ final class LibC {
 
         int getpid();
 
-        // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses ----
+        // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses.
+        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17 passed a garbage sixth int
+        // argument to sendto on x86_64 here, so datagrams with addresses go through recvmsg/sendmsg.
 
         int socket(int domain, int type, int protocol);
 
@@ -66,12 +68,6 @@ final class LibC {
         @ssize_t long recv(int fd, @intptr_t long buf, @size_t long length, int flags);
 
         @ssize_t long send(int fd, @intptr_t long buf, @size_t long length, int flags);
-
-        @ssize_t long recvfrom(int fd, @intptr_t long buf, @size_t long length, int flags,
-                @intptr_t long addr, @intptr_t long addrlenPtr);
-
-        @ssize_t long sendto(int fd, @intptr_t long buf, @size_t long length, int flags,
-                @intptr_t long addr, int addrlen);
 
         @ssize_t long recvmsg(int fd, @intptr_t long msghdr, int flags);
 

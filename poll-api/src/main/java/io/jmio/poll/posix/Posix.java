@@ -442,40 +442,6 @@ public final class Posix {
     }
 
     /**
-     * Receives a datagram and its sender's address (into this thread's {@link NativeScratch}).
-     *
-     * @param fd      a socket
-     * @param address where to put the bytes
-     * @param length  the most bytes
-     * @param flags   {@code MSG_*} flags
-     * @return the bytes received, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error
-     */
-    public static long recvFrom(int fd, long address, long length, int flags) throws SyscallException {
-        NativeScratch s = NativeScratch.get();
-        s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, Sockaddr.STORAGE_SIZE);
-        long n = LibC.LIB.recvfrom(fd, address, length, flags, s.address + NativeScratch.SOCKADDR_OFFSET,
-                s.address + NativeScratch.SOCKLEN_OFFSET);
-        return n >= 0 ? n : failedIo("recvfrom", fd);
-    }
-
-    /**
-     * Sends a datagram to an address.
-     *
-     * @param fd      a socket
-     * @param address the bytes
-     * @param length  how many
-     * @param addr    address of the destination {@code sockaddr}
-     * @param addrLen its length
-     * @return the bytes sent, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error, e.g. {@code EMSGSIZE}
-     */
-    public static long sendTo(int fd, long address, long length, long addr, int addrLen) throws SyscallException {
-        long n = LibC.LIB.sendto(fd, address, length, SC.msgNoSignal, addr, addrLen);
-        return n >= 0 ? n : failedIo("sendto", fd);
-    }
-
-    /**
      * @param fd     a socket
      * @param msghdr address of a {@code struct msghdr} (see {@link MsghdrDescriptor})
      * @param flags  {@code MSG_*} flags

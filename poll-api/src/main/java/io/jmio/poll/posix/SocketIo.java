@@ -212,6 +212,45 @@ public final class SocketIo {
     }
 
     /**
+     * Sends one datagram to the address already in this thread's {@link NativeScratch}
+     * {@code sockaddr} area, with {@code sendmsg}; a heap datagram is staged whole.
+     *
+     * @param fd      a datagram socket
+     * @param src     the datagram, from position to limit
+     * @param addrLen the length of the encoded address
+     * @return the bytes sent, or 0 if it would block
+     * @throws java.io.IOException from the system call
+     * @throws IllegalArgumentException if a heap datagram exceeds the staging area
+     */
+    public static int sendDatagram(int fd, ByteBuffer src, int addrLen) throws java.io.IOException {
+        NativeScratch s = NativeScratch.get();
+        int pos = src.position();
+        int len = src.limit() - pos;
+        long base;
+        if (src.isDirect()) {
+            base = NativeMemory.address(src) + pos;
+        } else {
+            if (len > NativeScratch.DATA_SIZE) {
+                throw new IllegalArgumentException("a datagram from a heap buffer is limited to "
+                        + NativeScratch.DATA_SIZE + " bytes; use a direct buffer for " + len);
+            }
+            stage(s, src, pos, len);
+            base = s.address + NativeScratch.DATA_OFFSET;
+        }
+        long iov = s.address + NativeScratch.IOV_OFFSET;
+        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_BASE_OFFSET, base);
+        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_LEN_OFFSET, len);
+        MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, addrLen == 0 ? 0 : s.address + NativeScratch.SOCKADDR_OFFSET,
+                addrLen, iov, 1);
+        long n = Posix.sendMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
+        if (n == Posix.WOULD_BLOCK) {
+            return 0;
+        }
+        src.position(pos + (int) n);
+        return (int) n;
+    }
+
+    /**
      * @return true if the last {@link #receiveDatagram} of this thread cut its datagram short
      *         ({@code MSG_TRUNC} in {@code msg_flags})
      */
@@ -226,8 +265,18 @@ public final class SocketIo {
     }
 
     /**
-     * Stages a heap buffer's bytes into the scratch area (read-only buffers included, byte by byte).
+     * Copies a heap buffer's bytes to the start of the staging area (read-only buffers included).
+     *
+     * @param s   this thread's scratch
+     * @param src a heap buffer
+     * @param pos the first byte to copy
+     * @param len how many, at most {@link NativeScratch#DATA_SIZE}
      */
+    public static void stage(NativeScratch s, ByteBuffer src, int pos, int len) {
+        stage(s, NativeScratch.DATA_OFFSET, src, pos, len);
+    }
+
+    /** Stages a heap buffer's bytes at {@code at} (read-only buffers byte by byte). */
     private static void stage(NativeScratch s, int at, ByteBuffer src, int pos, int len) {
         if (src.hasArray()) {
             s.buffer.put(at, src.array(), src.arrayOffset() + pos, len);

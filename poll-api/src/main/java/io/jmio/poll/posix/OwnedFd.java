@@ -33,7 +33,7 @@ public final class OwnedFd {
      */
     public int checkOpen() throws ClosedChannelException {
         if (closed.get()) {
-            throw new ClosedChannelException();
+            throw new UseAfterClose(fd);
         }
         return fd;
     }
@@ -68,5 +68,20 @@ public final class OwnedFd {
     @Override
     public String toString() {
         return "fd " + fd + (closed.get() ? " (closed)" : "");
+    }
+
+    /** A {@link ClosedChannelException} that says what was closed (the JDK's has no message). */
+    private static final class UseAfterClose extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final int fd;
+
+        UseAfterClose(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public String getMessage() {
+            return "used after close(): this socket or pipe end (formerly fd " + fd + ") is closed";
+        }
     }
 }

@@ -295,6 +295,9 @@ public final class SocketIo {
         long total = 0;
         for (int i = offset; i < offset + length && count < NativeScratch.IOV_MAX; i++) {
             ByteBuffer b = bufs[i];
+            if (b == null) {
+                throw new NullPointerException("buffer " + i + " of the array is null");
+            }
             if (!gather && b.isReadOnly()) {
                 throw new ReadOnlyBufferException();
             }

@@ -12,6 +12,7 @@ import io.jmio.poll.posix.SocketIo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * A Unix pipe whose two ends register separately, as mio's {@code unix::pipe}: bytes written to the
@@ -36,6 +37,16 @@ import java.nio.ByteBuffer;
  * @param receiver the reading end
  */
 public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
+    /**
+     * @param sender   the writing end
+     * @param receiver the reading end
+     * @throws NullPointerException if either is null
+     */
+    public Pipe {
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(receiver, "receiver");
+    }
+
     /**
      * @return a new pipe
      * @throws IOException from {@code pipe}, e.g. {@code EMFILE}

@@ -49,7 +49,7 @@ public final class UnixAddress extends SocketAddress {
      *                                  {@code sun_path} in UTF-8 bytes
      */
     public static UnixAddress of(Path path) {
-        return of(path.toString());
+        return of(Objects.requireNonNull(path, "path").toString());
     }
 
     /**
@@ -78,6 +78,7 @@ public final class UnixAddress extends SocketAddress {
         if (Platform.current() != Platform.LINUX) {
             throw new UnsupportedOperationException("the abstract Unix socket namespace exists on Linux only");
         }
+        Objects.requireNonNull(name, "name");
         return new UnixAddress(Kind.ABSTRACT, checkLength(name.getBytes(StandardCharsets.UTF_8), "abstract name " + name));
     }
 

@@ -182,9 +182,9 @@ class ManyConnectionsTest {
 
     private static void serve(int connections, int maxBody, Trigger trigger) throws Exception {
         long needed = connections + 512L;
-        long limit = Rlimit.raiseOpenFiles(needed);
+        long limit = TestLibc.raiseOpenFiles(needed);
         Assumptions.assumeTrue(limit >= needed, "RLIMIT_NOFILE is " + limit + " and cannot be raised to "
-                + needed + " (the hard limit is " + Rlimit.openFiles()[1] + ")");
+                + needed + " (the hard limit is " + TestLibc.openFiles()[1] + ")");
         long seed = System.nanoTime();
         Path log = Files.createTempFile("jmio-load-client", ".log");
         try (Poll poll = Poll.open();

@@ -101,7 +101,7 @@ public final class LoadClient {
             for (int first = 0; first < conns.length; first += batch) {
                 int end = Math.min(conns.length, first + batch);
                 for (int i = first; i < end; i++) {
-                    conns[i] = new Conn(TcpStream.connect(server), random.nextLong(), random.nextInt(maxBody + 1));
+                    conns[i] = new Conn(TcpStream.connect(server), random.nextLong() | 1, random.nextInt(maxBody + 1)); // odd: no server fault
                     poll.registry().register(conns[i].stream, Token.of(i), both);
                 }
                 int pending = end - first;

@@ -27,6 +27,9 @@ import java.util.Map;
  * stream was complete) is counted as {@link #peerGone}. Anything else unexpected (a wrong byte, an
  * unexpected errno) throws.
  *
+ * <p>An accept that fails with {@code EMFILE} or {@code ENFILE} is counted in {@link #acceptFailures} and
+ * the server goes on; a level-triggered listener reports the waiting connection again.
+ *
  * <p>In level-triggered mode a connection asks for writable readiness only while an echo is stuck.
  *
  * <p>Threading: confined to the thread that calls {@link #step}.
@@ -55,6 +58,8 @@ final class EchoServer implements AutoCloseable {
     long bytesVerified;
     long bytesEchoed;
     long reregistrations;
+    /** Accepts that failed for want of descriptors ({@code EMFILE}, {@code ENFILE}); the server carries on. */
+    long acceptFailures;
 
     /** One connection: echoes what it reads, checking it against the stream first. */
     private static final class Conn {
@@ -115,8 +120,22 @@ final class EchoServer implements AutoCloseable {
     }
 
     private void accept() throws IOException {
-        TcpStream s;
-        while ((s = listener.accept()) != null) {
+        while (true) {
+            TcpStream s;
+            try {
+                s = listener.accept();
+            } catch (SyscallException e) {
+                if (!e.errnoName().equals("EMFILE") && !e.errnoName().equals("ENFILE")) {
+                    throw e;
+                }
+                // Out of descriptors: report and go on serving the connections we have. The pending
+                // connection stays queued; a level-triggered listener reports it again.
+                acceptFailures++;
+                return;
+            }
+            if (s == null) {
+                return;
+            }
             if (sendBufferSize > 0) {
                 s.setSendBufferSize(sendBufferSize);
             }

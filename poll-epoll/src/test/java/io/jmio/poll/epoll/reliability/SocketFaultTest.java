@@ -1,0 +1,333 @@
+package io.jmio.poll.epoll.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jmio.poll.Event;
+import io.jmio.poll.Events;
+import io.jmio.poll.Interest;
+import io.jmio.poll.Poll;
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+import io.jmio.poll.contract.Expect;
+import io.jmio.poll.net.Shutdown;
+import io.jmio.poll.net.TcpListener;
+import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.posix.Posix;
+import io.jmio.poll.posix.SocketConstants;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Socket faults on real loopback TCP: a reset in the middle of a two-way stream, half-closes in
+ * each direction with data still flowing the other way, registered sockets closed while another
+ * thread polls, and running out of descriptors in an accept loop. In each the bytes that do arrive
+ * are checked, the failure is reported as the errno it is, and the {@link Poll} carries on.
+ * (Closing the Poll under a blocked poll is in {@code PollContract}; a signal in {@code epoll_wait}
+ * in {@code EpollFaultTest}.)
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SocketFaultTest {
+    private static final long CLIENT = 1;
+    private static final long SERVER = 2;
+    private static final long PROBE = 99;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Trigger.class, names = {"EDGE", "LEVEL"})
+    void peerResetMidStreamDeliversOnlyGoodBytesThenEconnreset(Trigger trigger) throws IOException {
+        TcpStream[] pair = Loopback.tcpPair();
+        try (Poll poll = Poll.open(); TcpStream client = pair[0]; TcpStream server = pair[1]) {
+            Events events = Events.withCapacity(8);
+            Loopback.Sender clientOut = new Loopback.Sender(11, 64L << 20);
+            Loopback.Sender serverOut = new Loopback.Sender(22, 64L << 20);
+            Loopback.Receiver serverIn = new Loopback.Receiver(11, 64L << 20);
+            // Both directions in flight and backed up: neither side can send everything.
+            assertFalse(clientOut.pump(client));
+            assertFalse(serverOut.pump(server));
+            poll.registry().register(server, Token.of(SERVER), Interest.READABLE.add(Interest.WRITABLE), trigger);
+            serverIn.pump(server);
+            assertTrue(serverIn.received > 0);
+            client.setLinger(Duration.ZERO);
+            client.close(); // RST, with unread data on both sides
+            Expect.events(poll, events, Expect.readClosed(SERVER));
+            // What still arrives is the stream, in order; then the reset is reported as ECONNRESET
+            // (or, once reported, as end of stream); writing fails with EPIPE or ECONNRESET.
+            SyscallException reset = null;
+            for (int i = 0; i < 10_000 && !serverIn.endOfStream && reset == null; i++) {
+                try {
+                    serverIn.pump(server);
+                } catch (SyscallException e) {
+                    reset = e;
+                }
+            }
+            assertNotNull(reset, "no ECONNRESET after the peer's reset; read " + serverIn.received + " bytes");
+            assertEquals("ECONNRESET", reset.errnoName(), reset.getMessage());
+            SyscallException write = assertThrows(SyscallException.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    serverOut.pump(server);
+                }
+            });
+            assertTrue(Set.of("EPIPE", "ECONNRESET").contains(write.errnoName()), write.getMessage());
+            // The dead socket can still be deregistered, and the poll works on.
+            poll.registry().deregister(server);
+            assertPollWorks(poll, events);
+        }
+    }
+
+    /** Which side shuts down its sending half first. */
+    @ParameterizedTest(name = "client shuts down first: {0}")
+    @ValueSource(booleans = {true, false})
+    void halfCloseEndsOneDirectionWhileTheOtherKeepsFlowing(boolean clientFirst) throws IOException {
+        TcpStream[] pair = Loopback.tcpPair();
+        try (Poll poll = Poll.open(); TcpStream client = pair[0]; TcpStream server = pair[1]) {
+            TcpStream first = clientFirst ? client : server;
+            TcpStream second = clientFirst ? server : client;
+            long firstToken = clientFirst ? CLIENT : SERVER;
+            long secondToken = clientFirst ? SERVER : CLIENT;
+            Interest both = Interest.READABLE.add(Interest.WRITABLE);
+            poll.registry().register(first, Token.of(firstToken), both);
+            poll.registry().register(second, Token.of(secondToken), both);
+            Events events = Events.withCapacity(8);
+            // The first side sends 1 MiB and shuts down writing; the second sends 8 MiB, throttled by
+            // backpressure, and shuts down only after the first has read all of it.
+            Loopback.Sender firstOut = new Loopback.Sender(1, 1 << 20);
+            Loopback.Sender secondOut = new Loopback.Sender(2, 8 << 20);
+            Loopback.Receiver firstIn = new Loopback.Receiver(2, 8 << 20);
+            Loopback.Receiver secondIn = new Loopback.Receiver(1, 1 << 20);
+            boolean firstShut = false;
+            boolean secondShut = false;
+            boolean secondSawReadClosed = false;
+            boolean firstSawReadClosed = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(firstIn.endOfStream && secondIn.endOfStream)) {
+                assertTrue(System.nanoTime() < deadline, "stalled: first got " + firstIn.received + ", second got "
+                        + secondIn.received);
+                poll.poll(events, Duration.ofSeconds(1));
+                for (Event e : events) {
+                    if (e.token() == firstToken) {
+                        firstSawReadClosed |= e.isReadClosed();
+                        if (!firstShut && firstOut.pump(first)) {
+                            first.shutdown(Shutdown.WRITE);
+                            firstShut = true;
+                        }
+                        firstIn.pump(first);
+                    } else {
+                        secondSawReadClosed |= e.isReadClosed();
+                        secondIn.pump(second);
+                        if (!secondShut && secondOut.pump(second) && secondIn.endOfStream) {
+                            second.shutdown(Shutdown.WRITE);
+                            secondShut = true;
+                        }
+                    }
+                }
+                if (!secondShut && secondIn.endOfStream && secondOut.sent == secondOut.total()) {
+                    second.shutdown(Shutdown.WRITE);
+                    secondShut = true;
+                }
+            }
+            assertEquals(firstOut.total(), secondIn.received, "bytes before the first shutdown");
+            assertEquals(secondOut.total(), firstIn.received, "bytes after the first shutdown");
+            // Each side is told of the other's shutdown as read-closed: in an event already seen, or, if
+            // the end of stream was read before that event was gathered, in the next poll.
+            List<Expect.Expected> pending = new ArrayList<>();
+            if (!secondSawReadClosed) {
+                pending.add(Expect.readClosed(secondToken));
+            }
+            if (!firstSawReadClosed) {
+                pending.add(Expect.readClosed(firstToken));
+            }
+            Expect.events(poll, events, pending.toArray(new Expect.Expected[0]));
+            // Writing into a shut-down half fails with EPIPE and raises no SIGPIPE.
+            SyscallException e = assertThrows(SyscallException.class, () -> first.write(ByteBuffer.allocate(1)));
+            assertEquals("EPIPE", e.errnoName(), e.getMessage());
+            assertPollWorks(poll, events);
+        }
+    }
+
+    /**
+     * 300 times: a registered socket with data arriving is closed while another thread polls. A poll
+     * that begins after the close returned never reports the closed socket's token; nothing crashes.
+     */
+    @Test
+    void closingRegisteredSocketsWhileAnotherThreadPolls() throws Exception {
+        int rounds = 300;
+        Set<Long> closed = ConcurrentHashMap.newKeySet();
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService poller = Executors.newSingleThreadExecutor();
+        try (Poll poll = Poll.open()) {
+            Future<Long> polling = poller.submit(() -> {
+                Events events = Events.withCapacity(64);
+                long polls = 0;
+                while (!done.get()) {
+                    Set<Long> closedBefore = Set.copyOf(closed);
+                    poll.poll(events, Duration.ofMillis(5));
+                    polls++;
+                    for (Event e : events) {
+                        if (closedBefore.contains(e.token())) {
+                            fail("event for token " + e.token() + " after its socket was closed: " + e);
+                        }
+                    }
+                }
+                return polls;
+            });
+            ByteBuffer data = ByteBuffer.allocateDirect(1024);
+            for (int i = 0; i < rounds; i++) {
+                TcpStream[] pair = Loopback.tcpPair();
+                long token = 1000 + i;
+                try (TcpStream client = pair[0]) {
+                    poll.registry().register(pair[1], Token.of(token), Interest.READABLE.add(Interest.WRITABLE),
+                            Trigger.values()[i % 3]);
+                    data.clear();
+                    client.write(data);
+                    pair[1].close();
+                    closed.add(token);
+                    data.clear();
+                    try {
+                        client.write(data); // more data toward the closed socket: answered by a reset
+                    } catch (SyscallException peerGone) {
+                        assertTrue(Set.of("EPIPE", "ECONNRESET").contains(peerGone.errnoName()), peerGone.getMessage());
+                    }
+                }
+                if (polling.isDone()) {
+                    polling.get();
+                }
+            }
+            done.set(true);
+            assertTrue(polling.get(10, TimeUnit.SECONDS) > 0);
+            assertPollWorks(poll, Events.withCapacity(8));
+        } finally {
+            poller.shutdownNow();
+        }
+    }
+
+    /**
+     * A level-triggered echo server runs out of descriptors with five connections waiting: each accept
+     * fails with {@code EMFILE}, the loop counts it and keeps serving the connection it has, and once
+     * descriptors are free it accepts and serves all five.
+     */
+    @Test
+    void anAcceptLoopOutOfDescriptorsCarriesOnAndServesEveryoneOnceFree() throws Exception {
+        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(Loopback.anyPort())) {
+            EchoServer server = new EchoServer(poll, listener, Trigger.LEVEL, 0);
+            try (server) {
+                // A first connection, served before the shortage (and loading every class the loop uses).
+                TcpStream first = TcpStream.connect(listener.localAddress());
+                Loopback.Sender firstOut = new Loopback.Sender(3, 32 << 20);
+                Loopback.Receiver firstIn = new Loopback.Receiver(3, 32 << 20);
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (server.accepted < 1 || firstIn.received < 1 << 20) {
+                    assertTrue(System.nanoTime() < deadline, "first connection stalled");
+                    server.step(Duration.ofMillis(10));
+                    firstOut.pump(first);
+                    firstIn.pump(first);
+                }
+                // Five more wait in the backlog while every descriptor is taken.
+                List<TcpStream> waiting = new ArrayList<>();
+                List<Loopback.Sender> outs = new ArrayList<>();
+                List<Loopback.Receiver> ins = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    waiting.add(TcpStream.connect(listener.localAddress()));
+                    outs.add(new Loopback.Sender(5 + 2 * i, 50_000));
+                    ins.add(new Loopback.Receiver(5 + 2 * i, 50_000));
+                }
+                List<Integer> fillers = new ArrayList<>();
+                long servedDuringShortage;
+                try {
+                    fillUntilEmfile(fillers);
+                    long before = firstIn.received;
+                    for (int i = 0; i < 500 && (server.acceptFailures < 3 || firstIn.received < before + (1 << 20)); i++) {
+                        server.step(Duration.ofMillis(10));
+                        firstOut.pump(first);
+                        firstIn.pump(first);
+                    }
+                    servedDuringShortage = firstIn.received - before;
+                    assertEquals(1, server.accepted, "nothing accepted while out of descriptors");
+                } finally {
+                    for (int fd : fillers) {
+                        Posix.close(fd);
+                    }
+                }
+                assertTrue(server.acceptFailures >= 3, "EMFILE reported " + server.acceptFailures + " times");
+                assertTrue(servedDuringShortage >= 1 << 20, "the existing connection was served during the shortage: "
+                        + servedDuringShortage + " bytes");
+                // Descriptors are free again: everyone gets accepted and echoed in full.
+                while (server.completed < 6) {
+                    assertTrue(System.nanoTime() < deadline + Duration.ofSeconds(20).toNanos(),
+                            "after the shortage: " + server.accepted + " accepted, " + server.completed + " completed");
+                    server.step(Duration.ofMillis(10));
+                    firstOut.pump(first);
+                    firstIn.pump(first);
+                    for (int i = 0; i < waiting.size(); i++) {
+                        outs.get(i).pump(waiting.get(i));
+                        ins.get(i).pump(waiting.get(i));
+                    }
+                }
+                firstIn.pump(first);
+                assertEquals(firstOut.total(), firstIn.received);
+                for (int i = 0; i < waiting.size(); i++) {
+                    ins.get(i).pump(waiting.get(i));
+                    assertEquals(outs.get(i).total(), ins.get(i).received, "connection " + i);
+                    waiting.get(i).close();
+                }
+                first.close();
+                assertEquals(6, server.accepted);
+                assertEquals(0, server.peerGone);
+            }
+        }
+    }
+
+    private static void fillUntilEmfile(List<Integer> fillers) {
+        for (int i = 0; i < 1_000_000; i++) {
+            try {
+                int[] p = Posix.pipe();
+                fillers.add(p[0]);
+                fillers.add(p[1]);
+            } catch (SyscallException e) {
+                assertEquals("EMFILE", e.errnoName(), e.getMessage());
+                // Odd limits leave one descriptor free: take it too.
+                try {
+                    fillers.add(Posix.socket(SocketConstants.AF_UNIX, SocketConstants.SOCK_DGRAM));
+                } catch (SyscallException last) {
+                    assertEquals("EMFILE", last.errnoName(), last.getMessage());
+                }
+                return;
+            }
+        }
+        throw new AssertionError("descriptor limit never reached");
+    }
+
+    private static void assertPollWorks(Poll poll, Events events) throws IOException {
+        TcpStream[] pair = Loopback.tcpPair();
+        try (TcpStream a = pair[0]; TcpStream b = pair[1]) {
+            poll.registry().register(b, Token.of(PROBE), Interest.READABLE);
+            assertEquals(3, a.write(ByteBuffer.wrap(new byte[] {1, 2, 3})));
+            Expect.events(poll, events, Expect.readable(PROBE));
+            poll.registry().deregister(b);
+        }
+    }
+}

@@ -63,6 +63,20 @@ final class Loopback {
             return SeededStream.HEADER + bodyLength;
         }
 
+        /** One write of at most 16 KiB; @return the bytes written, 0 if it would block or all is sent */
+        int pumpOnce(TcpStream s) throws IOException {
+            int chunk = (int) Math.min(out.capacity(), total() - sent);
+            if (chunk == 0) {
+                return 0;
+            }
+            out.clear();
+            SeededStream.fill(seed, bodyLength, sent, out, chunk);
+            out.limit(chunk);
+            int n = s.write(out);
+            sent += n;
+            return n;
+        }
+
         /** Writes until done or a write would block; @return true when everything is sent */
         boolean pump(TcpStream s) throws IOException {
             while (sent < total()) {

@@ -28,15 +28,17 @@ import java.nio.ByteBuffer;
  * oneshot filter that fired), and a filter whose trigger mode changes is deleted and added again
  * because a modifying {@code EV_ADD} does not reliably change {@code EV_CLEAR} or
  * {@code EV_DISPATCH} of an existing knote. So the result equals a fresh registration. Every change
- * carries {@code EV_RECEIPT}, so the kernel answers each with its own result.
+ * carries {@code EV_RECEIPT}, so the kernel answers each with its own result. A reregister's list
+ * starts with a probe ({@link #encodeProbe}) that tells whether the descriptor was closed since it
+ * was registered.
  *
  * <p>Threading: stateless.
  */
 final class KeventChanges {
     /** Registration bits the kernel holds filters for. */
     static final int FILTER_BITS = Interest.READABLE_BIT | Interest.WRITABLE_BIT;
-    /** The most changes one {@link #encode} writes: delete and add for each of two filters. */
-    static final int MAX_CHANGES = 4;
+    /** The most changes one list holds: a probe, then delete and add for each of two filters. */
+    static final int MAX_CHANGES = 5;
 
     private KeventChanges() {
     }
@@ -77,15 +79,40 @@ final class KeventChanges {
      * Writes the changes that turn the registration {@code (oldBits, oldTrigger)} of {@code fd} into
      * {@code (newBits, newTrigger)}: register is {@code oldBits = 0}, deregister {@code newBits = 0}.
      *
-     * @param buffer     native memory with room for {@link #MAX_CHANGES} slots from slot 0
-     * @return the number of changes written
+     * @param buffer     native memory with room for {@link #MAX_CHANGES} slots
+     * @param start      the first slot to write
+     * @return the slot after the last change written
      */
-    static int encode(KqueueAbi abi, ByteBuffer buffer, int fd, long token, int oldBits, Trigger oldTrigger,
+    static int encode(KqueueAbi abi, ByteBuffer buffer, int start, int fd, long token, int oldBits, Trigger oldTrigger,
             int newBits, Trigger newTrigger) {
-        int n = 0;
+        int n = start;
         n = encodeFilter(abi, buffer, n, fd, token, abi.evfiltRead, Interest.READABLE_BIT, oldBits, oldTrigger, newBits, newTrigger);
         n = encodeFilter(abi, buffer, n, fd, token, abi.evfiltWrite, Interest.WRITABLE_BIT, oldBits, oldTrigger, newBits, newTrigger);
         return n;
+    }
+
+    /**
+     * Writes a probe: a change with no action flag for a filter the registration should have. The
+     * kernel answers {@code ENOENT} if the filter is gone (the descriptor was closed since it was
+     * registered, which drops its filters) or {@code EBADF} if the descriptor is closed now; else it
+     * only rewrites the {@code udata} the filter already has ({@code oldToken}), and may re-evaluate
+     * it (a spurious event at worst). Placed first in a reregister's change list, it costs no extra
+     * system call.
+     *
+     * @return {@code slot + 1}, or {@code slot} if {@code oldBits} holds no filter to probe
+     */
+    static int encodeProbe(KqueueAbi abi, ByteBuffer buffer, int slot, int fd, long oldToken, int oldBits) {
+        if ((oldBits & FILTER_BITS) == 0) {
+            return slot;
+        }
+        int filter = (oldBits & Interest.READABLE_BIT) != 0 ? abi.evfiltRead : abi.evfiltWrite;
+        abi.layout.put(buffer, slot, fd, filter, KqueueAbi.EV_RECEIPT, 0, 0, oldToken);
+        return slot + 1;
+    }
+
+    /** @return true if a change's flags make it a probe from {@link #encodeProbe} */
+    static boolean isProbe(int flags) {
+        return (flags & (KqueueAbi.EV_ADD | KqueueAbi.EV_DELETE | KqueueAbi.EV_ENABLE | KqueueAbi.EV_DISABLE)) == 0;
     }
 
     private static int encodeFilter(KqueueAbi abi, ByteBuffer buffer, int n, int fd, long token, int filter, int bit,

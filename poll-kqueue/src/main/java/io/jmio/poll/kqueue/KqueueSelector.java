@@ -17,17 +17,20 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Registrations</b> are translated by {@link KeventChanges} and submitted with
  * {@code EV_RECEIPT}: the kernel answers each change in place, and each answer is checked here.
- * Two answers are excused, for the reasons mio gives: {@code EPIPE} for adding {@code EVFILT_WRITE}
+ * One answer is excused, for the reason mio gives: {@code EPIPE} for adding {@code EVFILT_WRITE}
  * (macOS 10.10 and 10.11 report it for a pipe whose other end is closed, yet still deliver the
- * read/hang-up events; the filter is then recorded as absent) and, during reregister only,
- * {@code ENOENT} for deleting a filter (the goal, no such filter, is met; it happens when the
- * descriptor was closed and its number reused since it was registered, which drops its filters).
- * Because kqueue's {@code EV_ADD} never reports {@code EEXIST}, the {@link RegistrationTable} keeps the
- * registry contract: registering a registered descriptor fails with {@code EEXIST}, reregistering
- * or deregistering an unknown one with {@code ENOENT}. A descriptor closed while registered leaves a
- * stale entry; registering its reused number then asks the kernel first (a change with no action
- * flag, answered {@code ENOENT} or {@code EBADF} when the filter is gone) before saying
- * {@code EEXIST}.
+ * read/hang-up events; the filter is then recorded as absent, so nothing later tries to delete it).
+ * mio also excuses {@code ENOENT} when reregister deletes a filter, because it deletes blindly;
+ * this selector knows which filters it added, so an {@code ENOENT} can only mean that the
+ * descriptor was closed (which drops its filters) and its number perhaps reused, and it is
+ * reported, as epoll reports it.
+ *
+ * <p>Because kqueue's {@code EV_ADD} never reports {@code EEXIST}, the {@link RegistrationTable}
+ * keeps the registry contract: registering a registered descriptor fails with {@code EEXIST},
+ * reregistering or deregistering an unknown one with {@code ENOENT}. A descriptor closed while
+ * registered leaves a stale entry, which a probe (see {@link KeventChanges#encodeProbe}) detects:
+ * registering the reused number then succeeds, reregistering it fails with {@code ENOENT} (the probe
+ * rides in the same change list, so it costs no system call), as with epoll.
  *
  * <p><b>Waker.</b> Where the system has {@code EVFILT_USER} (macOS, FreeBSD, DragonFly) the waker is
  * a user event with {@code EV_CLEAR}, triggered by {@code NOTE_TRIGGER}; elsewhere (OpenBSD, NetBSD)
@@ -153,20 +156,24 @@ final class KqueueSelector extends Selector {
         synchronized (lock) {
             int at = table.find(fd);
             if (at >= 0) {
-                if (stillRegistered(fd, table.state(at), table.token(at))) {
+                int n = KeventChanges.encodeProbe(abi, changes, 0, fd, table.token(at), table.state(at));
+                submit(fd, n, 0);
+                boolean gone = staleErrno != 0;
+                clearOutcome();
+                if (!gone) {
                     throw KqueueErrors.change("EV_ADD", abi, KqueueAbi.NONE, Errno.EEXIST, fd);
                 }
-                table.remove(fd);
+                table.remove(fd); // closed while registered: its filters went with it
             }
-            int n = KeventChanges.encode(abi, changes, fd, token, 0, trigger, bits, trigger);
-            int present = submit(fd, n, 0, false);
-            if (failure != null) {
-                SyscallException e = failure;
-                failure = null;
+            int n = KeventChanges.encode(abi, changes, 0, fd, token, 0, trigger, bits, trigger);
+            int present = submit(fd, n, 0);
+            SyscallException e = failure;
+            clearOutcome();
+            if (e != null) {
                 rollBack(fd, present);
                 throw e;
             }
-            table.put(fd, present | (bits & ~KeventChanges.FILTER_BITS) | trigger.ordinal() << TRIGGER_SHIFT, token);
+            table.put(fd, state(present, bits, trigger), token);
         }
     }
 
@@ -182,15 +189,20 @@ final class KqueueSelector extends Selector {
             int state = table.state(at);
             int oldFilters = state & KeventChanges.FILTER_BITS;
             Trigger oldTrigger = TRIGGERS[state >>> TRIGGER_SHIFT];
-            int n = KeventChanges.encode(abi, changes, fd, token, oldFilters, oldTrigger, bits, trigger);
-            int present = submit(fd, n, oldFilters, true);
+            int n = KeventChanges.encodeProbe(abi, changes, 0, fd, table.token(at), oldFilters);
+            n = KeventChanges.encode(abi, changes, n, fd, token, oldFilters, oldTrigger, bits, trigger);
+            int present = submit(fd, n, oldFilters);
+            int stale = staleErrno;
             SyscallException e = failure;
-            failure = null;
-            if (e != null && e.errno() == Errno.EBADF) {
+            clearOutcome();
+            if (stale != 0) {
+                // The descriptor was closed since it was registered (and its number perhaps reused):
+                // undo what this list added to the new file and forget the registration, as epoll would.
+                rollBack(fd, present);
                 table.remove(fd);
-            } else {
-                table.put(fd, present | (bits & ~KeventChanges.FILTER_BITS) | trigger.ordinal() << TRIGGER_SHIFT, token);
+                throw KqueueErrors.change("EV_ADD", abi, KqueueAbi.NONE, stale, fd);
             }
+            table.put(fd, state(present, bits, trigger), token);
             if (e != null) {
                 throw e;
             }
@@ -208,28 +220,41 @@ final class KqueueSelector extends Selector {
             int state = table.state(at);
             Trigger trigger = TRIGGERS[state >>> TRIGGER_SHIFT];
             table.remove(fd);
-            int n = KeventChanges.encode(abi, changes, fd, 0, state & KeventChanges.FILTER_BITS, trigger, 0, trigger);
-            submit(fd, n, state & KeventChanges.FILTER_BITS, false);
+            int n = KeventChanges.encode(abi, changes, 0, fd, 0, state & KeventChanges.FILTER_BITS, trigger, 0, trigger);
+            submit(fd, n, state & KeventChanges.FILTER_BITS);
             SyscallException e = failure;
-            failure = null;
+            clearOutcome();
             if (e != null) {
+                // ENOENT: closed since registered and the number reused; EBADF: closed. Either way the
+                // kernel holds nothing for it any more, and the entry is gone.
                 throw e;
             }
         }
     }
 
-    /** The first failure of the last {@link #submit}, or null; read and cleared under {@link #lock}. */
+    private static int state(int presentFilters, int bits, Trigger trigger) {
+        return presentFilters | (bits & ~KeventChanges.FILTER_BITS) | trigger.ordinal() << TRIGGER_SHIFT;
+    }
+
+    /** The first refused change of the last {@link #submit}, or null; under {@link #lock}. */
     private SyscallException failure;
+    /** The errno ({@code ENOENT}, {@code EBADF}) with which the last submit's probe found no filter, or 0. */
+    private int staleErrno;
+
+    private void clearOutcome() {
+        failure = null;
+        staleErrno = 0;
+    }
 
     /**
-     * Submits the {@code n} changes in {@link #changes} and reads each receipt. Sets {@link #failure}
-     * to the first change the kernel refused (and did not excuse).
+     * Submits the {@code n} changes in {@link #changes} and reads each receipt, setting
+     * {@link #failure} to the first change the kernel refused (and that is not excused, see the class
+     * comment) and {@link #staleErrno} if a probe found the filter gone.
      *
      * @param present the filter bits the kernel held before
-     * @param excuseMissingDelete true during reregister: {@code ENOENT} on {@code EV_DELETE} is fine
      * @return the filter bits the kernel holds afterwards
      */
-    private int submit(int fd, int n, int present, boolean excuseMissingDelete) {
+    private int submit(int fd, int n, int present) {
         if (n == 0) {
             return present;
         }
@@ -238,20 +263,24 @@ final class KqueueSelector extends Selector {
             failure = KqueueErrors.fail("kevent", -got, "fd " + fd);
             return present;
         }
-        int receiptBase = KeventChanges.MAX_CHANGES;
         for (int i = 0; i < got; i++) {
             int changeFlags = layout.flags(changes, i);
             int filter = layout.filter(changes, i);
             int bit = filter == abi.evfiltRead ? Interest.READABLE_BIT : Interest.WRITABLE_BIT;
+            int receipt = KeventChanges.MAX_CHANGES + i;
+            int errno = (layout.flags(changes, receipt) & KqueueAbi.EV_ERROR) != 0 ? (int) layout.data(changes, receipt) : 0;
+            if (KeventChanges.isProbe(changeFlags)) {
+                if (errno == Errno.ENOENT || errno == Errno.EBADF) {
+                    staleErrno = errno;
+                    present &= ~bit;
+                }
+                continue;
+            }
             boolean delete = (changeFlags & KqueueAbi.EV_DELETE) != 0;
-            int receiptFlags = layout.flags(changes, receiptBase + i);
-            int errno = (receiptFlags & KqueueAbi.EV_ERROR) != 0 ? (int) layout.data(changes, receiptBase + i) : 0;
             if (errno == 0) {
                 present = delete ? present & ~bit : present | bit;
-            } else if (delete && errno == Errno.ENOENT && excuseMissingDelete) {
-                present &= ~bit;
             } else if (!delete && errno == Errno.EPIPE && filter == abi.evfiltWrite) {
-                present &= ~bit;
+                present &= ~bit; // old macOS; see the class comment
             } else {
                 if (delete || errno == Errno.EBADF) {
                     present &= ~bit;
@@ -267,30 +296,13 @@ final class KqueueSelector extends Selector {
         return present;
     }
 
-    /** After a failed register: deletes the filters that were added, so nothing half-registered stays. */
+    /** After a failed change list: deletes the filters that are present, so nothing half-registered stays. */
     private void rollBack(int fd, int present) {
         if (present != 0) {
-            int n = KeventChanges.encode(abi, changes, fd, 0, present, Trigger.LEVEL, 0, Trigger.LEVEL);
-            submit(fd, n, present, true);
-            failure = null;
+            int n = KeventChanges.encode(abi, changes, 0, fd, 0, present, Trigger.LEVEL, 0, Trigger.LEVEL);
+            submit(fd, n, present);
+            clearOutcome();
         }
-    }
-
-    /**
-     * Whether the kernel still holds a filter of a table entry: a change without action flag (which
-     * only rewrites the {@code udata} it already has) answers {@code ENOENT} or {@code EBADF} once the
-     * descriptor was closed. Entries without filters (AIO, LIO) are trusted.
-     */
-    private boolean stillRegistered(int fd, int state, long token) {
-        int filters = state & KeventChanges.FILTER_BITS;
-        if (filters == 0) {
-            return true;
-        }
-        int filter = (filters & Interest.READABLE_BIT) != 0 ? abi.evfiltRead : abi.evfiltWrite;
-        layout.put(changes, 0, fd, filter, KqueueAbi.EV_RECEIPT, 0, 0, token);
-        int got = sys.kevent(kq, changesAddress, 1, receiptsAddress, 1, zeroTimeoutAddress);
-        int errno = got < 0 ? -got : got == 1 ? (int) layout.data(changes, KeventChanges.MAX_CHANGES) : 0;
-        return errno != Errno.ENOENT && errno != Errno.EBADF;
     }
 
     private int fd(long handle) {

@@ -14,7 +14,11 @@ import jnr.ffi.types.size_t;
  *
  * <p>The library is loaded only on macOS and the BSDs: on any other OS the holder records why not and
  * never touches the native loader, so the Linux build and tests never try to bind {@code kqueue}.
- * Loading fails immediately if a symbol is missing, not at the first call.
+ * Loading fails immediately if a symbol is missing, not at the first call. On NetBSD both methods
+ * are bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
+ * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec).
+ *
+ * <p>Threading: the bound library is thread-safe, as the system calls are.
  */
 final class KqueueLibrary {
     private KqueueLibrary() {

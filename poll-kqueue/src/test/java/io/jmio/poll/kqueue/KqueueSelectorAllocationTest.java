@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * reregister and deregister, measured with HotSpot's per-thread allocation counter around 10,000
  * calls after warm-up. The kernel is the allocation-free {@link ScriptedKqueueSystem} (the epoll
  * emulation allocates, so it cannot stand in here); what is measured is jmio's code down to the
- * {@code kevent} call, for the 32-byte and the 64-byte layouts.
+ * {@code kevent} call, for the 32-byte (macOS) and 40-byte (NetBSD) layouts and both wakers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KqueueSelectorAllocationTest {

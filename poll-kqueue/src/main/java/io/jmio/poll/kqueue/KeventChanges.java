@@ -26,8 +26,9 @@ import java.nio.ByteBuffer;
  * <p><b>Reregistration</b> turns the old set of filters into the new one: filters no longer wanted
  * are deleted, wanted ones are added or modified ({@code EV_ADD | EV_ENABLE}, which also re-arms a
  * oneshot filter that fired), and a filter whose trigger mode changes is deleted and added again
- * because a modifying {@code EV_ADD} does not reliably change {@code EV_CLEAR} or
- * {@code EV_DISPATCH} of an existing knote. So the result equals a fresh registration. Every change
+ * because a modifying {@code EV_ADD} does not change {@code EV_CLEAR} or {@code EV_DISPATCH} of an
+ * existing knote (FreeBSD's {@code kqueue_register} and xnu's {@code kevent_register} copy the flags
+ * into the knote only when they create it). So the result equals a fresh registration. Every change
  * carries {@code EV_RECEIPT}, so the kernel answers each with its own result. A reregister's list
  * starts with a probe ({@link #encodeProbe}) that tells whether the descriptor was closed since it
  * was registered.

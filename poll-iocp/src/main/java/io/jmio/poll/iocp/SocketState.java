@@ -59,7 +59,7 @@ final class SocketState {
     boolean closed;
     /** A poll could not be submitted; an error event is owed. */
     boolean failed;
-    /** Queued for submission (or cancellation) before the next wait. */
+    /** The slot's index is in the update queue (survives {@link #free()}, see there). */
     boolean queued;
     AfdGroup.Afd afd;
 
@@ -205,7 +205,8 @@ final class SocketState {
         deletePending = false;
         closed = false;
         failed = false;
-        queued = false;
+        // queued stays: the slot's index may still be in the update queue, which skips free slots and
+        // serves the slot's next user, so a register/deregister cycle never grows the queue.
     }
 
     @Override

@@ -451,7 +451,7 @@ final class EmulatedIocp implements IocpSystem {
 
     @Override
     public long baseSocket(long socket) throws IOException {
-        if (socket < 0 || socket > Integer.MAX_VALUE || LIB.fcntl((int) socket, LinuxEpoll.F_GETFD, 0) < 0) {
+        if (socket < 0 || socket > Integer.MAX_VALUE || (LIB.isatty((int) socket) == 0 && Posix.lastErrno() == Errno.EBADF)) {
             throw WindowsErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", WindowsErrors.WSAENOTSOCK, "socket " + socket);
         }
         return socket;

@@ -1,18 +1,17 @@
 package io.jmio.poll.iocp;
 
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.intptr_t;
 
 /**
- * Test-only jnr-ffi binding of Linux's epoll, eventfd and fcntl, the readiness source of
+ * Test-only jnr-ffi binding of Linux's epoll, eventfd and isatty, the readiness source of
  * {@link EmulatedIocp}. (poll-iocp does not depend on poll-epoll; this is its own small binding.)
  */
 final class LinuxEpoll {
     private LinuxEpoll() {
     }
 
-    /** Signatures as in {@code sys/epoll.h}, {@code sys/eventfd.h} and {@code fcntl.h}. */
+    /** Signatures as in {@code sys/epoll.h}, {@code sys/eventfd.h} and {@code unistd.h}. */
     public interface Lib {
         int epoll_create1(int flags);
 
@@ -22,8 +21,8 @@ final class LinuxEpoll {
 
         int eventfd(int initval, int flags);
 
-        @Variadic(fixedCount = 2)
-        int fcntl(int fd, int cmd, int arg);
+        /** Used only to tell an open descriptor from a closed one (EBADF); fcntl is variadic and allocates. */
+        int isatty(int fd);
     }
 
     static final Lib LIB = LibraryLoader.create(Lib.class).failImmediately().load("libc.so.6");
@@ -40,7 +39,6 @@ final class LinuxEpoll {
     static final int EPOLL_CLOEXEC = 0x80000;
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
-    static final int F_GETFD = 1;
 
     /** {@code struct epoll_event}: packed (12 bytes) on x86_64, 16 bytes elsewhere. */
     static final boolean PACKED = System.getProperty("os.arch", "").equals("amd64")

@@ -1,5 +1,6 @@
 package io.jmio.poll.iocp;
 
+import io.jmio.poll.SyscallException;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.spi.EventBuffer;
 import io.jmio.poll.spi.Selector;
@@ -233,8 +234,10 @@ final class IocpSelector extends Selector {
             system.afdPoll(s.afd.handle, s.reference(), s.ioStatusBlock, s.pollInfo);
             s.submitted(mask);
         } catch (IOException e) {
-            // E.g. the socket was closed under us: report it as an error event at the next wait.
-            s.submitFailed();
+            // Report it as an error event at the next wait. An invalid handle means the socket was
+            // closed without being deregistered: the registration is dead, as after AFD_POLL_LOCAL_CLOSE.
+            s.submitFailed(e instanceof SyscallException
+                    && ((SyscallException) e).errno() == WindowsErrors.ERROR_INVALID_HANDLE);
             if (failureCount == failures.length) {
                 failures = Arrays.copyOf(failures, failureCount * 2);
             }
@@ -357,7 +360,7 @@ final class IocpSelector extends Selector {
         if (timeoutNanos < 0) {
             return -1;
         }
-        long millis = (timeoutNanos + 999_999L) / 1_000_000L;
+        long millis = timeoutNanos / 1_000_000L + (timeoutNanos % 1_000_000L != 0 ? 1 : 0);
         return millis > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
     }
 

@@ -146,10 +146,16 @@ final class SocketState {
         status = CANCELLED;
     }
 
-    /** A poll could not be started: disarm, and owe an error event. */
-    void submitFailed() {
+    /**
+     * A poll could not be started: disarm, and owe an error event.
+     *
+     * @param socketGone the handle is invalid: the socket was closed without being deregistered, so
+     *                   the registration is dead (and its handle value may be registered anew)
+     */
+    void submitFailed(boolean socketGone) {
         failed = true;
         armed = 0;
+        closed |= socketGone;
     }
 
     /**

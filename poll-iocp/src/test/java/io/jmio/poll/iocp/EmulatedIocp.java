@@ -49,7 +49,7 @@ final class EmulatedIocp implements IocpSystem {
     private int freeCount;
     private int nextHandle;
 
-    private EmulatedIocp() {
+    EmulatedIocp() {
     }
 
     // ---- handle space ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import io.jmio.poll.Interest;
  *   <tr><td>{@code AFD_POLL_DISCONNECT}</td><td>0x008</td><td>the peer shut down sending (FIN)</td><td>readable, read-closed</td></tr>
  *   <tr><td>{@code AFD_POLL_ABORT}</td><td>0x010</td><td>the connection was reset</td><td>read-closed, write-closed, error</td></tr>
  *   <tr><td>{@code AFD_POLL_LOCAL_CLOSE}</td><td>0x020</td><td>this process closed the socket</td><td>never reported: the registration goes inert</td></tr>
- *   <tr><td>{@code AFD_POLL_CONNECT}</td><td>0x040</td><td>a connect completed</td><td>not requested ({@code SEND} follows a connect)</td></tr>
+ *   <tr><td>{@code AFD_POLL_CONNECT}</td><td>0x040</td><td>a connect completed</td><td>writable, but never requested ({@code SEND} follows a connect)</td></tr>
  *   <tr><td>{@code AFD_POLL_ACCEPT}</td><td>0x080</td><td>a connection waits to be accepted</td><td>readable</td></tr>
  *   <tr><td>{@code AFD_POLL_CONNECT_FAIL}</td><td>0x100</td><td>a connect failed</td><td>write-closed, error</td></tr>
  *   <tr><td>(jmio) {@link #POLL_FAILED}</td><td>1&lt;&lt;30</td><td>the poll request itself failed</td><td>error</td></tr>
@@ -54,7 +54,7 @@ final class AfdEvents {
     static final int WRITABLE_INTEREST = SEND | ABORT | CONNECT_FAIL;
 
     static final int READABLE = RECEIVE | ACCEPT | DISCONNECT | WAKER;
-    static final int WRITABLE = SEND;
+    static final int WRITABLE = SEND | CONNECT;
     static final int ERROR = ABORT | CONNECT_FAIL | POLL_FAILED;
     static final int READ_CLOSED = DISCONNECT | ABORT;
     static final int WRITE_CLOSED = ABORT | CONNECT_FAIL;

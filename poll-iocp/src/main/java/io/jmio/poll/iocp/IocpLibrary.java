@@ -26,6 +26,9 @@ import jnr.ffi.types.intptr_t;
  *
  * <p><b>Loading.</b> Nothing is loaded on other operating systems: the static initializer checks the
  * platform first and records why the backend is unavailable.
+ *
+ * <p>Threading: the bound libraries are immutable and thread-safe; the last error jnr-ffi saves is
+ * per thread.
  */
 final class IocpLibrary {
     private IocpLibrary() {

@@ -66,6 +66,7 @@ class AfdEventsTest {
         assertFalse(AfdEvents.isReadable(AfdEvents.SEND));
 
         assertTrue(AfdEvents.isWritable(AfdEvents.SEND));
+        assertTrue(AfdEvents.isWritable(AfdEvents.CONNECT));
         assertFalse(AfdEvents.isWritable(AfdEvents.RECEIVE | AfdEvents.ABORT));
 
         assertTrue(AfdEvents.isReadClosed(AfdEvents.DISCONNECT));

@@ -139,11 +139,17 @@ public abstract class WakerContract {
         Waker first = new Waker(poll.registry(), Token.of(14));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Waker(poll.registry(), Token.of(15)));
         assertTrue(e.getMessage().contains("already has a Waker"), e.getMessage());
+        first.wake(); // pending, never reported: must not swallow the next waker's first wake
         first.close();
         assertThrows(IllegalStateException.class, first::wake);
         Waker second = new Waker(poll.registry(), Token.of(15));
         second.wake();
-        assertEquals(1, wakerEvents(15, Duration.ofSeconds(5)));
+        poll.poll(events, Duration.ofSeconds(5));
+        boolean sawSecond = false;
+        for (Event event : events) {
+            sawSecond |= event.token() == 15;
+        }
+        assertTrue(sawSecond, "the new waker's wake was lost: " + events);
     }
 
     @Test

@@ -23,6 +23,11 @@ import java.io.IOException;
  * must call {@link #rearm} after every {@code WSAEWOULDBLOCK}, or it will not hear of that readiness
  * again (level and oneshot registrations need no re-arming).
  *
+ * <p><b>Deregister before closing.</b> Windows drops a registration only when the socket's pending AFD
+ * poll completes with {@code AFD_POLL_LOCAL_CLOSE}, which the next {@link Poll#poll} processes. A
+ * socket closed while registered keeps its handle value registered until then, and a new socket that
+ * received the same value cannot be registered ({@code EEXIST}) in the meantime.
+ *
  * <p>Portability: Windows only. The epoll and kqueue backends refuse it with an
  * {@link UnsupportedOperationException}.
  *

@@ -91,6 +91,8 @@ final class IocpSelector extends Selector {
     /** True while a thread waits in the port (guarded by {@link #lock}). */
     private boolean polling;
     private volatile boolean closing;
+    /** Set by {@link #decode} when a cancelled poll must be replaced (guarded by {@link #lock}). */
+    private boolean resubmitAfterCancel;
     private volatile long wakerToken;
 
     IocpSelector(IocpSystem system) throws IOException {
@@ -282,14 +284,30 @@ final class IocpSelector extends Selector {
             }
             int n = 0;
             int out;
+            boolean followUp;
             try {
                 n = system.getQueuedCompletionStatusEx(port, events.entriesAddress, events.capacity(),
                         events.removedAddress, owed ? 0 : toMillis(remaining));
             } finally {
                 synchronized (lock) {
                     polling = false;
-                    out = decode(events, n);
+                    resubmitAfterCancel = false;
+                    out = decode(events, n, 0);
                     out = reportFailures(events, out);
+                    // A poll cancelled to widen its interest was just replaced; submit the new one now and
+                    // collect what it completes at once, so that a reregistration reports readiness that
+                    // already exists in this very poll, as on epoll.
+                    followUp = resubmitAfterCancel && out < events.capacity() && !closing;
+                    if (followUp) {
+                        flushUpdates();
+                    }
+                }
+            }
+            if (followUp) {
+                int m = system.getQueuedCompletionStatusEx(port, events.entriesAddress, events.capacity() - out,
+                        events.removedAddress, 0);
+                synchronized (lock) {
+                    out = decode(events, m, out);
                 }
             }
             if (out > 0 || closing || timeoutNanos == 0) {
@@ -304,9 +322,11 @@ final class IocpSelector extends Selector {
         }
     }
 
-    /** Turns {@code n} dequeued packets into events, in place; returns the number of events. */
-    private int decode(IocpEventArray events, int n) throws IOException {
-        int out = 0;
+    /**
+     * Turns {@code n} dequeued packets into events stored from index {@code out}; returns the new
+     * number of events.
+     */
+    private int decode(IocpEventArray events, int n, int out) throws IOException {
         for (int i = 0; i < n; i++) {
             long key = events.completionKey(i);
             long overlapped = events.overlapped(i);
@@ -316,7 +336,8 @@ final class IocpSelector extends Selector {
                     assert false : "packet for a stale slot reference " + Long.toHexString(overlapped);
                     continue;
                 }
-                int report = s.completed(table.status(s), table.numberOfHandles(s), table.events(s));
+                int status = table.status(s);
+                int report = s.completed(status, table.numberOfHandles(s), table.events(s));
                 if (s.deletePending) {
                     free(s);
                     continue;
@@ -328,6 +349,7 @@ final class IocpSelector extends Selector {
                 }
                 if (s.needsSubmit()) {
                     enqueue(s);
+                    resubmitAfterCancel |= status == WindowsErrors.STATUS_CANCELLED;
                 }
             } else if (key == WAKER_KEY) {
                 events.tokens[out] = overlapped;

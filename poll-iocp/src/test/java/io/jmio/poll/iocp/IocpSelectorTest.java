@@ -152,9 +152,11 @@ class IocpSelectorTest {
         poll.registry().reregister(source, Token.of(11), Interest.READABLE);
         assertEquals(cancels, system.cancels.get(), "same interest: the pending poll is kept");
         poll.registry().reregister(source, Token.of(12), Interest.READABLE.add(Interest.WRITABLE));
-        poll.poll(events, Duration.ZERO);
+        // Cancel, then resubmit in the same poll: the existing readiness is reported by this very poll.
+        assertEquals(1, poll.poll(events, Duration.ZERO));
+        assertEquals(12, events.get(0).token());
+        assertTrue(events.get(0).isWritable());
         assertEquals(cancels + 1, system.cancels.get(), "SEND was not asked for: cancel and resubmit");
-        Expect.events(poll, events, writable(12));
     }
 
     @Test

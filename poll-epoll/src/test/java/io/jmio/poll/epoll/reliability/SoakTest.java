@@ -54,7 +54,7 @@ class SoakTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shortSoakWithInjectedResetsAndCloses() throws Exception {
-        soak(Duration.ofMillis(300), false); // warm-up: the JVM opens a socket of its own once
+        soak(Duration.ofMillis(300), false); // warm-up: java.net opens its "marker" socket pair once
         soak(Duration.ofSeconds(5), true);
     }
 

@@ -19,7 +19,6 @@ import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
 import io.jmio.poll.contract.Expect;
 import io.jmio.poll.contract.Fds;
-import io.jmio.poll.net.Shutdown;
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.net.UdpSocket;

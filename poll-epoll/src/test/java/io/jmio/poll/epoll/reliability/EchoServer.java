@@ -28,7 +28,9 @@ import java.util.Map;
  * unexpected errno) throws.
  *
  * <p>An accept that fails with {@code EMFILE} or {@code ENFILE} is counted in {@link #acceptFailures} and
- * the server goes on; a level-triggered listener reports the waiting connection again.
+ * the server goes on serving; it retries the accept at every step until the backlog is drained, because
+ * an edge-triggered listener reports the waiting connection only once (a level-triggered one would
+ * report it again).
  *
  * <p>In level-triggered mode a connection asks for writable readiness only while an echo is stuck.
  *
@@ -46,6 +48,8 @@ final class EchoServer implements AutoCloseable {
     private final Events events = Events.withCapacity(1024);
     private final Map<Long, Conn> conns = new HashMap<>();
     private long nextToken;
+    /** An accept failed for want of descriptors: connections may still be waiting. */
+    private boolean acceptBacklogged;
 
     long accepted;
     int open;
@@ -107,6 +111,9 @@ final class EchoServer implements AutoCloseable {
                 }
             }
         }
+        if (acceptBacklogged) {
+            accept();
+        }
     }
 
     /** @return true if {@code token} is a waker or other foreign token seen by the last step */
@@ -129,11 +136,13 @@ final class EchoServer implements AutoCloseable {
                     throw e;
                 }
                 // Out of descriptors: report and go on serving the connections we have. The pending
-                // connection stays queued; a level-triggered listener reports it again.
+                // connection stays queued, and step() retries until the backlog is drained.
                 acceptFailures++;
+                acceptBacklogged = true;
                 return;
             }
             if (s == null) {
+                acceptBacklogged = false;
                 return;
             }
             if (sendBufferSize > 0) {

@@ -226,14 +226,16 @@ class SocketFaultTest {
     }
 
     /**
-     * A level-triggered echo server runs out of descriptors with five connections waiting: each accept
-     * fails with {@code EMFILE}, the loop counts it and keeps serving the connection it has, and once
-     * descriptors are free it accepts and serves all five.
+     * An echo server runs out of descriptors with five connections waiting: each accept fails with
+     * {@code EMFILE}, the loop counts it and keeps serving the connection it has, and once descriptors
+     * are free it accepts and serves all five. Edge-triggered, no new event announces the waiting
+     * connections, so the loop retries the accept by itself; level-triggered, it is told again.
      */
-    @Test
-    void anAcceptLoopOutOfDescriptorsCarriesOnAndServesEveryoneOnceFree() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Trigger.class, names = {"EDGE", "LEVEL"})
+    void anAcceptLoopOutOfDescriptorsCarriesOnAndServesEveryoneOnceFree(Trigger trigger) throws Exception {
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(Loopback.anyPort())) {
-            EchoServer server = new EchoServer(poll, listener, Trigger.LEVEL, 0);
+            EchoServer server = new EchoServer(poll, listener, trigger, 0);
             try (server) {
                 // A first connection, served before the shortage (and loading every class the loop uses).
                 TcpStream first = TcpStream.connect(listener.localAddress());

@@ -1,0 +1,327 @@
+package io.jmio.bench.echo;
+
+import io.jmio.poll.Event;
+import io.jmio.poll.Events;
+import io.jmio.poll.Interest;
+import io.jmio.poll.Poll;
+import io.jmio.poll.Registry;
+import io.jmio.poll.SourceFd;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+import io.jmio.poll.Waker;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Posix;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * jmio's echo server: one {@link Poll}, one loop thread, reads and writes straight on the
+ * connections' file descriptors through {@link Posix} into per-connection native buffers.
+ *
+ * <p>Three trigger modes, the same state machine as the C server's:
+ * <ul>
+ *   <li>{@link Mode#EDGE}: registered once for readable and writable, edge-triggered; on any event
+ *       finish a pending write, then read and echo until a read would block (mio's "drain").</li>
+ *   <li>{@link Mode#LEVEL}: readable, level-triggered; one read per event. A write that would block
+ *       switches the interest to writable until the pending bytes are out.</li>
+ *   <li>{@link Mode#ONESHOT}: as level, but each event disarms the registration and the handler
+ *       reregisters it: one {@code epoll_ctl} per event.</li>
+ * </ul>
+ *
+ * <p>Connections are accepted by a JDK {@link ServerSocketChannel} on a second thread that
+ * registers each one with the poll's {@link Registry} (registries are thread-safe); the loop thread
+ * never accepts. The JDK channel only owns the descriptor: it is never registered with a JDK selector.
+ * The loop counts its own system calls ({@code epoll_wait}, {@code read}, {@code write},
+ * {@code epoll_ctl}).
+ *
+ * <p>Threading: the loop runs on its own thread named {@value ThreadStat#LOOP_THREAD_NAME}; the
+ * public methods may be called from one other thread.
+ */
+public final class JmioEchoServer implements EchoServer {
+    /** Trigger mode of the connections. */
+    public enum Mode { EDGE, LEVEL, ONESHOT }
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final int MAX_CONNECTIONS = 4096;
+    private static final long WAKER_TOKEN = 0;
+
+    private final Mode mode;
+    private final Poll poll;
+    private final Registry registry;
+    private final Waker waker;
+    private final Events events = Events.withCapacity(1024);
+    private final Connection[] connections = new Connection[MAX_CONNECTIONS + 1];
+    private final ServerSocketChannel listener;
+    private final Thread loop;
+    private final Thread acceptor;
+    private final ThreadStat stat;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    // Written by the loop thread only; read (racily, between iterations) by the benchmark.
+    private long waits;
+    private long reads;
+    private long writes;
+    private long controls;
+
+    JmioEchoServer(Mode mode) throws IOException {
+        this.mode = mode;
+        this.poll = Poll.open();
+        this.registry = poll.registry();
+        this.waker = new Waker(registry, Token.of(WAKER_TOKEN));
+        this.listener = ServerSocketChannel.open();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        this.loop = new Thread(this::runLoop, ThreadStat.LOOP_THREAD_NAME);
+        this.acceptor = new Thread(this::runAcceptor, "jmio-echo-acceptor");
+        loop.setDaemon(true);
+        acceptor.setDaemon(true);
+        loop.start();
+        acceptor.start();
+        this.stat = ThreadStat.ofLoopThread();
+    }
+
+    @Override
+    public int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    @Override
+    public void sample(LoopSample sample) throws IOException {
+        stat.read(sample);
+        sample.waits = waits;
+        sample.reads = reads;
+        sample.writes = writes;
+        sample.controls = controls;
+        sample.allocatedBytes = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(loop.getId());
+    }
+
+    private void runAcceptor() {
+        int next = 1;
+        try {
+            while (true) {
+                SocketChannel channel = listener.accept();
+                if (next > MAX_CONNECTIONS) {
+                    channel.close();
+                    throw new IOException("more than " + MAX_CONNECTIONS + " connections");
+                }
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Connection c = new Connection(channel, next);
+                connections[next++] = c;
+                registry.register(c.source, Token.of(c.token), mode == Mode.EDGE
+                        ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE, trigger(mode));
+            }
+        } catch (ClosedChannelException closing) {
+            // close() closed the listener
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private static Trigger trigger(Mode mode) {
+        return mode == Mode.EDGE ? Trigger.EDGE : mode == Mode.LEVEL ? Trigger.LEVEL : Trigger.ONESHOT;
+    }
+
+    private void runLoop() {
+        try {
+            while (running) {
+                int n = poll.poll(events, null);
+                waits++;
+                for (int i = 0; i < n; i++) {
+                    Event event = events.get(i);
+                    long token = event.token();
+                    if (token == WAKER_TOKEN) {
+                        continue;
+                    }
+                    Connection c = connections[(int) token];
+                    if (mode == Mode.EDGE) {
+                        onEdge(c);
+                    } else {
+                        onLevel(c);
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            if (running) {
+                fail(t);
+            }
+        }
+    }
+
+    /** Edge: finish the pending write, then read and echo until read would block. */
+    private void onEdge(Connection c) throws IOException {
+        if (c.closed) {
+            return;
+        }
+        int w = flush(c);
+        if (w <= 0) {
+            return;
+        }
+        while (true) {
+            long n = fill(c);
+            if (n <= 0) {
+                return;
+            }
+            if (flush(c) <= 0) {
+                return;
+            }
+        }
+    }
+
+    /** Level and oneshot: one read per readable event; while writing, only writable events. */
+    private void onLevel(Connection c) throws IOException {
+        if (c.closed) {
+            return;
+        }
+        if (c.writing) {
+            int w = flush(c);
+            if (w < 0) {
+                return;
+            }
+            if (w > 0) {
+                c.writing = false;
+                rearm(c, Interest.READABLE);
+            } else if (mode == Mode.ONESHOT) {
+                rearm(c, Interest.WRITABLE);
+            }
+            return;
+        }
+        long n = fill(c);
+        if (n < 0) {
+            return;
+        }
+        if (n > 0) {
+            int w = flush(c);
+            if (w < 0) {
+                return;
+            }
+            if (w == 0) {
+                c.writing = true;
+                rearm(c, Interest.WRITABLE);
+                return;
+            }
+        }
+        if (mode == Mode.ONESHOT) {
+            rearm(c, Interest.READABLE);
+        }
+    }
+
+    private void rearm(Connection c, Interest interest) throws IOException {
+        controls++;
+        registry.reregister(c.source, Token.of(c.token), interest, trigger(mode));
+    }
+
+    /** @return bytes read, 0 if it would block, -1 at end of stream (the connection is then closed) */
+    private long fill(Connection c) throws IOException {
+        reads++;
+        long n = Posix.read(c.fd, c.address, BUFFER_SIZE);
+        if (n == Posix.WOULD_BLOCK) {
+            return 0;
+        }
+        if (n == 0) {
+            drop(c);
+            return -1;
+        }
+        c.start = 0;
+        c.end = (int) n;
+        return n;
+    }
+
+    /** @return 1 when nothing is pending, 0 if a write would block, -1 if the peer is gone */
+    private int flush(Connection c) throws IOException {
+        while (c.start < c.end) {
+            writes++;
+            long n;
+            try {
+                n = Posix.write(c.fd, c.address + c.start, c.end - c.start);
+            } catch (IOException peerGone) {
+                drop(c);
+                return -1;
+            }
+            if (n == Posix.WOULD_BLOCK) {
+                return 0;
+            }
+            c.start += (int) n;
+        }
+        return 1;
+    }
+
+    private void drop(Connection c) throws IOException {
+        c.closed = true;
+        controls++;
+        registry.deregister(c.source);
+        c.channel.close();
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        // Make clients see the failure as a closed connection rather than wait forever.
+        for (Connection c : connections) {
+            if (c != null) {
+                try {
+                    c.channel.close();
+                } catch (IOException e) {
+                    t.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        listener.close();
+        waker.wake();
+        try {
+            loop.join(10_000);
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection c : connections) {
+            if (c != null) {
+                c.channel.close();
+            }
+        }
+        waker.close();
+        poll.close();
+        if (failure != null) {
+            throw new IOException("jmio " + mode + " echo server failed", failure);
+        }
+        if (loop.isAlive()) {
+            throw new IOException("jmio " + mode + " echo loop did not stop within 10 s");
+        }
+    }
+
+    /** One accepted connection and its native buffer; the pending bytes are [start, end). */
+    private static final class Connection {
+        final SocketChannel channel;
+        final int fd;
+        final SourceFd source;
+        final long token;
+        final ByteBuffer buffer = NativeMemory.allocate(BUFFER_SIZE);
+        final long address = NativeMemory.address(buffer);
+        int start;
+        int end;
+        boolean writing;
+        boolean closed;
+
+        Connection(SocketChannel channel, long token) throws IOException {
+            this.channel = channel;
+            this.fd = JdkFds.fd(channel);
+            this.source = new SourceFd(fd);
+            this.token = token;
+        }
+    }
+}

@@ -3,6 +3,7 @@ package io.jmio.bench;
 import io.jmio.bench.echo.EchoClient;
 import io.jmio.bench.echo.EchoServer;
 import io.jmio.bench.echo.LoopSample;
+import io.jmio.bench.echo.StraceAttach;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 import java.io.IOException;
+import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Before anything is timed, and again after the last iteration, every connection is verified to
  * return every byte of distinct random messages; a server that fails fails the run. Over the
  * measurement iterations the server's loop-thread CPU time and system-call counts are summed and
- * written to the {@link Sidecar} file.
+ * written to the {@link Sidecar} file. With {@code -Djmio.bench.strace=<dir>} an {@code strace -c} is
+ * attached to the server's loop thread between the two verifications (the {@code bench strace} mode).
  *
  * <p>Threading: one JMH thread per trial.
  */
@@ -61,6 +64,8 @@ public class EchoBenchmark {
     private final LoopSample delta = new LoopSample();
     private final LoopSample measured = new LoopSample();
     private boolean measuring;
+    private StraceAttach strace;
+    private long allRoundTrips;
 
     /** Starts the server, connects the client and verifies every byte comes back. */
     @Setup(Level.Trial)
@@ -70,6 +75,12 @@ public class EchoBenchmark {
         client.verify(1);
         measured.zero();
         measuredRoundTrips = 0;
+        String straceDir = System.getProperty("jmio.bench.strace");
+        if (straceDir != null && !straceDir.isEmpty()) {
+            strace = StraceAttach.attach(echo.loopTid(),
+                    Paths.get(straceDir, server + "-" + connections + "conns-" + size + "B.txt"));
+        }
+        allRoundTrips = 0;
     }
 
     /** Takes the server's counters before an iteration. */
@@ -94,6 +105,9 @@ public class EchoBenchmark {
     /** Verifies again, stops everything and records the counts. */
     @TearDown(Level.Trial)
     public void stop() throws IOException {
+        if (strace != null) {
+            strace.detach(allRoundTrips);
+        }
         try {
             client.verify(2);
         } finally {
@@ -110,5 +124,6 @@ public class EchoBenchmark {
     public void echo() throws IOException {
         client.roundTrips();
         roundTrips += connections;
+        allRoundTrips += connections;
     }
 }

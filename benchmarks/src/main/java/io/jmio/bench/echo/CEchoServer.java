@@ -131,6 +131,11 @@ public final class CEchoServer implements EchoServer {
     }
 
     @Override
+    public long loopTid() {
+        return stat.tid();
+    }
+
+    @Override
     public int port() {
         return port;
     }

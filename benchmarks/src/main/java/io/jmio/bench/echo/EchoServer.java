@@ -51,6 +51,9 @@ public interface EchoServer extends AutoCloseable {
         }
     }
 
+    /** @return the kernel thread id of the event loop (the process id for the C server), for strace */
+    long loopTid();
+
     /** @return the loopback port the server listens on */
     int port();
 

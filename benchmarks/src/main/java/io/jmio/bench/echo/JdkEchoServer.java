@@ -56,6 +56,11 @@ public final class JdkEchoServer implements EchoServer {
     }
 
     @Override
+    public long loopTid() {
+        return stat.tid();
+    }
+
+    @Override
     public int port() {
         return listener.socket().getLocalPort();
     }

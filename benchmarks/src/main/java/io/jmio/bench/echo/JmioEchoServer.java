@@ -89,6 +89,11 @@ public final class JmioEchoServer implements EchoServer {
     }
 
     @Override
+    public long loopTid() {
+        return stat.tid();
+    }
+
+    @Override
     public int port() {
         return listener.socket().getLocalPort();
     }

@@ -68,6 +68,11 @@ public final class NettyEchoServer implements EchoServer {
     }
 
     @Override
+    public long loopTid() {
+        return stat.tid();
+    }
+
+    @Override
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }

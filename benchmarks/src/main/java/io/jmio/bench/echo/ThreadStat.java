@@ -23,8 +23,10 @@ public final class ThreadStat {
 
     private final Path stat;
     private final Path schedstat;
+    private final long tid;
 
     private ThreadStat(Path dir) {
+        this.tid = Long.parseLong(dir.getFileName().toString());
         this.stat = dir.resolve("stat");
         this.schedstat = dir.resolve("schedstat");
     }
@@ -85,6 +87,11 @@ public final class ThreadStat {
             throw new IOException("no thread named " + LOOP_THREAD_NAME + "* in /proc/" + pid + "/task");
         }
         return new ThreadStat(found);
+    }
+
+    /** @return the kernel's id of the thread (of the process, for a single-threaded one) */
+    public long tid() {
+        return tid;
     }
 
     /**

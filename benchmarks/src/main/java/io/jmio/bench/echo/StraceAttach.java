@@ -10,8 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code strace -c -f -p <tid>} attached to one server's event-loop thread for the strace mode of the
- * {@code bench} script: counts that thread's system calls only (the client's are not mixed in). The
+ * {@code strace -c -p <tid>} attached to one server's event-loop thread for the strace mode of the
+ * {@code bench} script: counts that thread's system calls only. Deliberately without {@code -f}:
+ * with {@code -p}, {@code -f} attaches every thread of the process, which would mix the client's
+ * (the JMH thread's) calls in. The C server has one thread, so the two are the same for it. The
  * summary goes to a file, followed by a {@code roundtrips <n>} line for the report.
  *
  * <p>Threading: confined to the benchmark thread.
@@ -35,7 +37,7 @@ public final class StraceAttach {
      */
     public static StraceAttach attach(long tid, Path output) throws IOException {
         Files.createDirectories(output.getParent());
-        Process p = new ProcessBuilder("strace", "-c", "-f", "-p", Long.toString(tid), "-o", output.toString()).start();
+        Process p = new ProcessBuilder("strace", "-c", "-p", Long.toString(tid), "-o", output.toString()).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String line = err.readLine();
         if (line == null || !line.contains("attached")) {

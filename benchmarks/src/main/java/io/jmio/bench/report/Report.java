@@ -359,8 +359,9 @@ public final class Report {
             return;
         }
         md.append("\n## strace -c of the server loop (strace mode)\n\n");
-        md.append("`strace -c -f -p <loop tid>` attached to the event-loop thread (C: the process) for a whole trial "
-                + "(warm-up and verification included); calls per round trip = calls / round trips the client "
+        md.append("`strace -c -p <loop tid>` attached to the event-loop thread (C: the process) from the first "
+                + "warm-up iteration to the last measurement iteration (without `-f`, which with `-p` would attach "
+                + "every thread of the JVM, the client's too); calls per round trip = calls / round trips the client "
                 + "completed in that window. strace slows every system call, so throughput in this mode means nothing.\n\n");
         md.append("| run | round trips | total calls | calls/rt | top calls |\n|---|---:|---:|---:|---|\n");
         try (DirectoryStream<Path> files = Files.newDirectoryStream(straceDir, "*.txt")) {

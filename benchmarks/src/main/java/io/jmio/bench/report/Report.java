@@ -200,6 +200,7 @@ public final class Report {
         echoTables();
         costTable();
         microTable();
+        layersTable();
         straceSection(dir);
         targetSection();
         Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
@@ -342,6 +343,25 @@ public final class Report {
                         .append(ratio(score(j) / score(d))).append(" | ").append(num(alloc(j), 3)).append(" | ")
                         .append(num(alloc(d), 3)).append(" | ").append(num(alloc(n), 3)).append(" |\n");
             }
+        }
+    }
+
+    private void layersTable() {
+        String[][] rows = {
+            {"NettyEpollBenchmark", "pollNothingReady", "Netty: JNI `epoll_wait` (`Native.epollWait`)"},
+            {"JmioLayersBenchmark", "jnrEpollWait", "jmio: bare jnr-ffi `epoll_wait` binding"},
+            {"JmioLayersBenchmark", "epollNativeWait", "+ `EpollNative` facade (result and errno check)"},
+            {"JmioLayersBenchmark", "selectorSelect", "+ SPI `Selector.select` (life-cycle guard, wake flag)"},
+            {"JmioPollBenchmark", "pollNothingReady", "+ `Poll.poll` (timeout conversion, event list)"},
+        };
+        if (micro("JmioLayersBenchmark", "jnrEpollWait", null) == null) {
+            return;
+        }
+        md.append("\n### Where a jmio poll's time goes (nothing ready, zero timeout)\n\n| layer | ns/op | ± (99.9 %) |\n|---|---:|---:|\n");
+        for (String[] row : rows) {
+            Result r = micro(row[0], row[1], null);
+            md.append("| ").append(row[2]).append(" | ").append(num(score(r), 1)).append(" | ")
+                    .append(num(r == null ? Double.NaN : r.error, 1)).append(" |\n");
         }
     }
 

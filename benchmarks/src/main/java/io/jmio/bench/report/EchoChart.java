@@ -32,7 +32,7 @@ final class EchoChart {
     }
 
     String render() {
-        int width = LEFT + 2 * PANEL_W + 40;
+        int width = LEFT + 2 * PANEL_W + 100;
         int height = TOP + PANEL_H + BOTTOM + 70;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
@@ -42,7 +42,7 @@ final class EchoChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\">"
                 + "Echo round trips per second over loopback, by connection count (higher is better)</text>\n", LEFT));
         for (int p = 0; p < Report.SIZES.length; p++) {
-            panel(svg, LEFT + p * (PANEL_W + 20), Report.SIZES[p]);
+            panel(svg, LEFT + p * (PANEL_W + 60), Report.SIZES[p]);
         }
         int ly = TOP + PANEL_H + BOTTOM + 10;
         for (int i = 0; i < EchoServer.NAMES.length; i++) {

@@ -122,7 +122,7 @@ public final class JmioEchoServer implements EchoServer {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 Connection c = new Connection(channel, next);
                 connections[next++] = c;
-                registry.register(c.source, Token.of(c.token), mode == Mode.EDGE
+                registry.register(c.source, c.token, mode == Mode.EDGE
                         ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE, trigger(mode));
             }
         } catch (ClosedChannelException closing) {
@@ -222,7 +222,7 @@ public final class JmioEchoServer implements EchoServer {
 
     private void rearm(Connection c, Interest interest) throws IOException {
         controls++;
-        registry.reregister(c.source, Token.of(c.token), interest, trigger(mode));
+        registry.reregister(c.source, c.token, interest, trigger(mode));
     }
 
     /** @return bytes read, 0 if it would block, -1 at end of stream (the connection is then closed) */
@@ -314,7 +314,8 @@ public final class JmioEchoServer implements EchoServer {
         final SocketChannel channel;
         final int fd;
         final SourceFd source;
-        final long token;
+        /** Kept, not made per call: {@code Token.of} caches only 0-255, so a new one would allocate. */
+        final Token token;
         final ByteBuffer buffer = NativeMemory.allocate(BUFFER_SIZE);
         final long address = NativeMemory.address(buffer);
         int start;
@@ -326,7 +327,7 @@ public final class JmioEchoServer implements EchoServer {
             this.channel = channel;
             this.fd = JdkFds.fd(channel);
             this.source = new SourceFd(fd);
-            this.token = token;
+            this.token = Token.of(token);
         }
     }
 }

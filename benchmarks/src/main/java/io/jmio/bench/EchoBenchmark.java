@@ -3,6 +3,7 @@ package io.jmio.bench;
 import io.jmio.bench.echo.EchoClient;
 import io.jmio.bench.echo.EchoServer;
 import io.jmio.bench.echo.LoopSample;
+import io.jmio.bench.echo.Pinning;
 import io.jmio.bench.echo.StraceAttach;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,6 +72,9 @@ public class EchoBenchmark {
     @Setup(Level.Trial)
     public void start() throws IOException {
         echo = EchoServer.open(server);
+        if (Pinning.enabled()) {
+            Pinning.pinClientAndServer(echo.loopTid());
+        }
         client = new EchoClient(echo.port(), connections, size);
         client.verify(1);
         measured.zero();

@@ -34,6 +34,9 @@ public final class Report {
     static final String[] MICRO = {"pollNothingReady", "pollOneReady", "wakeRoundTrip", "registerDeregister",
         "reregister", "iterateEvents"};
 
+    /** Pseudo server name: the better of the two JDK servers in each cell. */
+    static final String JDK_BEST = "jdk-best";
+
     /** One JMH result. */
     record Result(String clazz, String method, Map<String, String> params, double score, double error, String unit,
                   double allocNorm) {
@@ -157,6 +160,11 @@ public final class Report {
 
     /** @return round trips per second, or NaN if that run is missing */
     double echo(String server, int connections, int size) {
+        if (server.equals(JDK_BEST)) {
+            double keys = echo("jdk-keys", connections, size);
+            double consumer = echo("jdk-consumer", connections, size);
+            return Double.isNaN(keys) ? consumer : Double.isNaN(consumer) ? keys : Math.max(keys, consumer);
+        }
         for (Result r : results) {
             if (r.clazz.equals("EchoBenchmark") && server.equals(r.params.get("server"))
                     && String.valueOf(connections).equals(r.params.get("connections"))
@@ -252,7 +260,7 @@ public final class Report {
             for (int c : CONNECTIONS) {
                 double et = echo("jmio-edge", c, size);
                 double lt = echo("jmio-level", c, size);
-                double jdk = Math.max(nz(echo("jdk-keys", c, size)), nz(echo("jdk-consumer", c, size)));
+                double jdk = echo(JDK_BEST, c, size);
                 md.append("| ").append(size(size)).append(" | ").append(c).append(" | ")
                         .append(ratio(et / lt)).append(" | ")
                         .append(ratio(et / echo("c-edge", c, size))).append(" | ")
@@ -265,10 +273,6 @@ public final class Report {
             }
         }
         md.append("\nJDK = the better of `jdk-keys` (selectedKeys() loop) and `jdk-consumer` (select(Consumer)).\n");
-    }
-
-    private static double nz(double v) {
-        return Double.isNaN(v) ? 0 : v;
     }
 
     private void costTable() {
@@ -419,8 +423,10 @@ public final class Report {
         pairTarget("echo throughput jmio-level ≥ 0.95 × C level", "jmio-level", "c-level", 0.95, true, this::echo);
         pairTarget("echo throughput jmio-edge ≥ 1.0 × Netty edge", "jmio-edge", "netty-edge", 1.0, true, this::echo);
         pairTarget("echo throughput jmio-level ≥ 1.0 × Netty level", "jmio-level", "netty-level", 1.0, true, this::echo);
-        pairTarget("echo throughput jmio-edge ≥ 1.0 × JDK (keys)", "jmio-edge", "jdk-keys", 1.0, true, this::echo);
-        pairTarget("echo throughput jmio-level ≥ 1.0 × JDK (keys)", "jmio-level", "jdk-keys", 1.0, true, this::echo);
+        pairTarget("echo throughput jmio-edge ≥ 1.0 × JDK (the better of keys and consumer)", "jmio-edge", JDK_BEST, 1.0,
+                true, this::echo);
+        pairTarget("echo throughput jmio-level ≥ 1.0 × JDK (the better of keys and consumer)", "jmio-level", JDK_BEST, 1.0,
+                true, this::echo);
         Metric user = (s, c, z) -> {
             EchoCost k = cost(s, c, z);
             return k == null ? Double.NaN : k.perRoundTrip(k.userTicks * ThreadStat.NANOS_PER_TICK);

@@ -75,6 +75,12 @@ public final class Errno {
     public static final int ECONNRESET = CURRENT.number("ECONNRESET");
     /** Connection refused. */
     public static final int ECONNREFUSED = CURRENT.number("ECONNREFUSED");
+    /** Software caused connection abort (a queued connection died before accept). */
+    public static final int ECONNABORTED = CURRENT.number("ECONNABORTED");
+    /** Address already in use. */
+    public static final int EADDRINUSE = CURRENT.number("EADDRINUSE");
+    /** Transport endpoint is not connected. */
+    public static final int ENOTCONN = CURRENT.number("ENOTCONN");
     /** Function not implemented. */
     public static final int ENOSYS = CURRENT.number("ENOSYS");
 

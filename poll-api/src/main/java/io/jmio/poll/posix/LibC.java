@@ -42,6 +42,48 @@ final class LibC {
         String strerror(int errnum);
 
         int getpid();
+
+        // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses.
+        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17 passed a garbage sixth int
+        // argument to sendto on x86_64 here, so datagrams with addresses go through recvmsg/sendmsg.
+
+        int socket(int domain, int type, int protocol);
+
+        int bind(int fd, @intptr_t long addr, int addrlen);
+
+        int listen(int fd, int backlog);
+
+        int accept(int fd, @intptr_t long addr, @intptr_t long addrlenPtr);
+
+        int connect(int fd, @intptr_t long addr, int addrlen);
+
+        int getsockopt(int fd, int level, int name, @intptr_t long value, @intptr_t long lengthPtr);
+
+        int setsockopt(int fd, int level, int name, @intptr_t long value, int length);
+
+        int getsockname(int fd, @intptr_t long addr, @intptr_t long addrlenPtr);
+
+        int getpeername(int fd, @intptr_t long addr, @intptr_t long addrlenPtr);
+
+        @ssize_t long recv(int fd, @intptr_t long buf, @size_t long length, int flags);
+
+        @ssize_t long send(int fd, @intptr_t long buf, @size_t long length, int flags);
+
+        @ssize_t long recvmsg(int fd, @intptr_t long msghdr, int flags);
+
+        @ssize_t long sendmsg(int fd, @intptr_t long msghdr, int flags);
+
+        @ssize_t long readv(int fd, @intptr_t long iov, int iovcnt);
+
+        @ssize_t long writev(int fd, @intptr_t long iov, int iovcnt);
+    }
+
+    /**
+     * {@code accept4}, which sets {@code SOCK_NONBLOCK | SOCK_CLOEXEC} atomically; Linux and FreeBSD
+     * only, so it lives apart from {@link Lib}, whose loading must not fail on macOS.
+     */
+    public interface Accept4Lib {
+        int accept4(int fd, @intptr_t long addr, @intptr_t long addrlenPtr, int flags);
     }
 
     /** The bound library, loaded once; fails at load time if a symbol is missing. */
@@ -50,6 +92,8 @@ final class LibC {
     static final Runtime RUNTIME;
     /** Why loading failed, or null. */
     static final Throwable LOAD_FAILURE;
+    /** {@code accept4} where the OS has it (Linux, FreeBSD), else null. */
+    static final Accept4Lib ACCEPT4;
 
     static {
         Lib lib = null;
@@ -64,5 +108,12 @@ final class LibC {
         LIB = lib;
         RUNTIME = runtime;
         LOAD_FAILURE = failure;
+        Accept4Lib accept4 = null;
+        Platform platform = Platform.current();
+        if (failure == null && (platform == Platform.LINUX || platform == Platform.FREEBSD)) {
+            accept4 = LibraryLoader.create(Accept4Lib.class).failImmediately()
+                    .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+        }
+        ACCEPT4 = accept4;
     }
 }

@@ -191,6 +191,311 @@ public final class Posix {
         return LibC.LIB.getpid();
     }
 
+    // ---- sockets ---------------------------------------------------------------------------------
+
+    private static final SocketConstants SC = SocketConstants.current();
+
+    /** Returned by {@link #accept} when no connection is pending. */
+    public static final int NO_CONNECTION = -1;
+
+    /**
+     * Creates a socket that is non-blocking and close-on-exec from birth ({@code SOCK_NONBLOCK |
+     * SOCK_CLOEXEC} where the OS has them, else {@code fcntl} right after, as on macOS). On macOS it
+     * also sets {@code SO_NOSIGPIPE}, which has no {@code MSG_NOSIGNAL}.
+     *
+     * @param domain   {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}
+     * @param type     {@code SOCK_STREAM} or {@code SOCK_DGRAM}
+     * @return the descriptor
+     * @throws SyscallException from {@code socket} or {@code fcntl}
+     */
+    public static int socket(int domain, int type) throws SyscallException {
+        boolean atomic = SC.sockNonBlock != SocketConstants.NONE;
+        int fd = LibC.LIB.socket(domain, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0);
+        if (fd < 0) {
+            throw exception("socket", lastErrno(), "domain " + domain + ", type " + type);
+        }
+        try {
+            if (!atomic) {
+                setNonBlocking(fd);
+                setCloseOnExec(fd);
+            }
+            if (SC.soNoSigPipe != SocketConstants.NONE) {
+                setIntOption(fd, SC.solSocket, SC.soNoSigPipe, 1);
+            }
+        } catch (SyscallException e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+        return fd;
+    }
+
+    /**
+     * @param fd      a socket
+     * @param addr    address of a {@code sockaddr}
+     * @param addrLen its length
+     * @param what    the address in words, for the error message
+     * @throws SyscallException from {@code bind}, e.g. {@code EADDRINUSE}
+     */
+    public static void bind(int fd, long addr, int addrLen, Object what) throws SyscallException {
+        if (LibC.LIB.bind(fd, addr, addrLen) < 0) {
+            throw exception("bind", lastErrno(), "fd " + fd + " to " + what);
+        }
+    }
+
+    /**
+     * @param fd      a bound socket
+     * @param backlog the queue length
+     * @throws SyscallException from {@code listen}
+     */
+    public static void listen(int fd, int backlog) throws SyscallException {
+        if (LibC.LIB.listen(fd, backlog) < 0) {
+            throw exception("listen", lastErrno(), "fd " + fd);
+        }
+    }
+
+    /**
+     * Accepts a connection, non-blocking and close-on-exec from birth where the OS has
+     * {@code accept4}; retries {@code EINTR} and {@code ECONNABORTED} (a connection that died
+     * while queued is not the listener's failure).
+     *
+     * @param fd         a listening socket
+     * @param addr       where to put the peer's {@code sockaddr}, or 0
+     * @param addrLenPtr address of a {@code socklen_t} holding the room at {@code addr}, or 0
+     * @return the new socket, or {@link #NO_CONNECTION}
+     * @throws SyscallException from {@code accept}, e.g. {@code EMFILE}
+     */
+    public static int accept(int fd, long addr, long addrLenPtr) throws SyscallException {
+        LibC.Accept4Lib accept4 = LibC.ACCEPT4;
+        while (true) {
+            int client = accept4 != null
+                    ? accept4.accept4(fd, addr, addrLenPtr, SC.sockNonBlock | SC.sockCloexec)
+                    : LibC.LIB.accept(fd, addr, addrLenPtr);
+            if (client >= 0) {
+                if (accept4 == null) {
+                    try {
+                        setNonBlocking(client);
+                        setCloseOnExec(client);
+                        if (SC.soNoSigPipe != SocketConstants.NONE) {
+                            setIntOption(client, SC.solSocket, SC.soNoSigPipe, 1);
+                        }
+                    } catch (SyscallException e) {
+                        closeQuietly(client, e);
+                        throw e;
+                    }
+                }
+                return client;
+            }
+            int errno = lastErrno();
+            if (errno == Errno.EAGAIN) {
+                return NO_CONNECTION;
+            }
+            if (errno != Errno.EINTR && errno != Errno.ECONNABORTED) {
+                throw exception(accept4 != null ? "accept4" : "accept", errno, "listener fd " + fd);
+            }
+        }
+    }
+
+    /**
+     * Starts connecting a non-blocking socket.
+     *
+     * @param fd      a socket
+     * @param addr    address of the peer's {@code sockaddr}
+     * @param addrLen its length
+     * @param what    the peer in words, for the error message
+     * @return true if connected at once, false if in progress (the socket turns writable when done)
+     * @throws SyscallException from {@code connect}, e.g. {@code ECONNREFUSED} reported at once
+     */
+    public static boolean connect(int fd, long addr, int addrLen, Object what) throws SyscallException {
+        if (LibC.LIB.connect(fd, addr, addrLen) == 0) {
+            return true;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EINPROGRESS || errno == Errno.EINTR) {
+            return false;
+        }
+        throw exception("connect", errno, "fd " + fd + " to " + what);
+    }
+
+    /**
+     * @param fd    a socket
+     * @param level the option level, e.g. {@code SOL_SOCKET}
+     * @param name  the option
+     * @param value its int value
+     * @throws SyscallException from {@code setsockopt}
+     */
+    public static void setIntOption(int fd, int level, int name, int value) throws SyscallException {
+        NativeScratch s = NativeScratch.get();
+        s.buffer.putInt(NativeScratch.OPTVAL_OFFSET, value);
+        setOption(fd, level, name, s.address + NativeScratch.OPTVAL_OFFSET, 4);
+    }
+
+    /**
+     * @param fd     a socket
+     * @param level  the option level
+     * @param name   the option
+     * @param value  address of the value
+     * @param length its length
+     * @throws SyscallException from {@code setsockopt}
+     */
+    public static void setOption(int fd, int level, int name, long value, int length) throws SyscallException {
+        if (LibC.LIB.setsockopt(fd, level, name, value, length) < 0) {
+            throw exception("setsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
+        }
+    }
+
+    /**
+     * @param fd    a socket
+     * @param level the option level
+     * @param name  the option
+     * @return its int value
+     * @throws SyscallException from {@code getsockopt}
+     */
+    public static int getIntOption(int fd, int level, int name) throws SyscallException {
+        NativeScratch s = NativeScratch.get();
+        getOption(fd, level, name, s.address + NativeScratch.OPTVAL_OFFSET, 8);
+        return s.buffer.getInt(NativeScratch.OPTVAL_OFFSET);
+    }
+
+    /**
+     * Reads an option into this thread's {@link NativeScratch} option area.
+     *
+     * @param fd     a socket
+     * @param level  the option level
+     * @param name   the option
+     * @param value  address of the room for the value
+     * @param room   its size
+     * @return the length the kernel wrote
+     * @throws SyscallException from {@code getsockopt}
+     */
+    public static int getOption(int fd, int level, int name, long value, int room) throws SyscallException {
+        NativeScratch s = NativeScratch.get();
+        s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, room);
+        if (LibC.LIB.getsockopt(fd, level, name, value, s.address + NativeScratch.SOCKLEN_OFFSET) < 0) {
+            throw exception("getsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
+        }
+        return s.buffer.getInt(NativeScratch.SOCKLEN_OFFSET);
+    }
+
+    /**
+     * Reads and clears a socket's pending error ({@code SO_ERROR}).
+     *
+     * @param fd a socket
+     * @return the pending error as an exception, or null if there is none
+     * @throws SyscallException if {@code getsockopt} itself fails
+     */
+    public static SyscallException takeSocketError(int fd) throws SyscallException {
+        int errno = getIntOption(fd, SC.solSocket, SC.soError);
+        return errno == 0 ? null : exception("SO_ERROR", errno, "fd " + fd);
+    }
+
+    /**
+     * Writes a socket's local ({@code getsockname}) or peer ({@code getpeername}) address into this
+     * thread's {@link NativeScratch} {@code sockaddr} area.
+     *
+     * @param fd   a socket
+     * @param peer true for the peer's address
+     * @return the length of the address
+     * @throws SyscallException from the call, e.g. {@code ENOTCONN} for a peer not (yet) connected
+     */
+    public static int socketAddress(int fd, boolean peer) throws SyscallException {
+        NativeScratch s = NativeScratch.get();
+        s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, Sockaddr.STORAGE_SIZE);
+        long addr = s.address + NativeScratch.SOCKADDR_OFFSET;
+        long lenPtr = s.address + NativeScratch.SOCKLEN_OFFSET;
+        int rc = peer ? LibC.LIB.getpeername(fd, addr, lenPtr) : LibC.LIB.getsockname(fd, addr, lenPtr);
+        if (rc < 0) {
+            throw exception(peer ? "getpeername" : "getsockname", lastErrno(), "fd " + fd);
+        }
+        return s.buffer.getInt(NativeScratch.SOCKLEN_OFFSET);
+    }
+
+    /**
+     * Receives from a socket.
+     *
+     * @param fd      a socket
+     * @param address where to put the bytes
+     * @param length  the most bytes
+     * @param flags   {@code MSG_*} flags, e.g. {@code MSG_PEEK}
+     * @return the bytes received, 0 at end of stream, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error, e.g. {@code ECONNRESET}
+     */
+    public static long recv(int fd, long address, long length, int flags) throws SyscallException {
+        long n = LibC.LIB.recv(fd, address, length, flags);
+        return n >= 0 ? n : failedIo("recv", fd);
+    }
+
+    /**
+     * Sends on a socket with {@code MSG_NOSIGNAL} where the OS has it, so that a reset peer gives
+     * {@code EPIPE} rather than killing the process with {@code SIGPIPE} (macOS: {@code SO_NOSIGPIPE},
+     * set by {@link #socket}).
+     *
+     * @param fd      a socket
+     * @param address the bytes
+     * @param length  how many
+     * @param flags   extra {@code MSG_*} flags, e.g. {@code MSG_OOB}
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error, e.g. {@code EPIPE}, {@code ECONNRESET}
+     */
+    public static long send(int fd, long address, long length, int flags) throws SyscallException {
+        long n = LibC.LIB.send(fd, address, length, flags | SC.msgNoSignal);
+        return n >= 0 ? n : failedIo("send", fd);
+    }
+
+    /**
+     * @param fd     a socket
+     * @param msghdr address of a {@code struct msghdr} (see {@link MsghdrDescriptor})
+     * @param flags  {@code MSG_*} flags
+     * @return the bytes received, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error
+     */
+    public static long recvMsg(int fd, long msghdr, int flags) throws SyscallException {
+        long n = LibC.LIB.recvmsg(fd, msghdr, flags);
+        return n >= 0 ? n : failedIo("recvmsg", fd);
+    }
+
+    /**
+     * Sends what a {@code msghdr} describes (a gathering write), with {@code MSG_NOSIGNAL} where the
+     * OS has it.
+     *
+     * @param fd     a socket
+     * @param msghdr address of a {@code struct msghdr} (see {@link MsghdrDescriptor})
+     * @param flags  extra {@code MSG_*} flags
+     * @return the bytes sent, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error, e.g. {@code EPIPE}
+     */
+    public static long sendMsg(int fd, long msghdr, int flags) throws SyscallException {
+        long n = LibC.LIB.sendmsg(fd, msghdr, flags | SC.msgNoSignal);
+        return n >= 0 ? n : failedIo("sendmsg", fd);
+    }
+
+    /**
+     * Scattering read.
+     *
+     * @param fd     a descriptor
+     * @param iov    address of an {@code iovec} array
+     * @param iovcnt its length
+     * @return the bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error
+     */
+    public static long readv(int fd, long iov, int iovcnt) throws SyscallException {
+        long n = LibC.LIB.readv(fd, iov, iovcnt);
+        return n >= 0 ? n : failedIo("readv", fd);
+    }
+
+    /**
+     * Gathering write, for pipes; sockets use {@link #sendMsg}, which can carry {@code MSG_NOSIGNAL}.
+     *
+     * @param fd     a descriptor
+     * @param iov    address of an {@code iovec} array
+     * @param iovcnt its length
+     * @return the bytes written, or {@link #WOULD_BLOCK}
+     * @throws SyscallException on any other error
+     */
+    public static long writev(int fd, long iov, int iovcnt) throws SyscallException {
+        long n = LibC.LIB.writev(fd, iov, iovcnt);
+        return n >= 0 ? n : failedIo("writev", fd);
+    }
+
     /**
      * The one place where an errno becomes an exception, for every Unix system call jmio makes.
      *

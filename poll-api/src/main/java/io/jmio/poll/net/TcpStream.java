@@ -1,0 +1,356 @@
+package io.jmio.poll.net;
+
+import io.jmio.poll.Interest;
+import io.jmio.poll.Registry;
+import io.jmio.poll.Source;
+import io.jmio.poll.SourceFd;
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.NativeScratch;
+import io.jmio.poll.posix.OwnedFd;
+import io.jmio.poll.posix.Posix;
+import io.jmio.poll.posix.SocketConstants;
+import io.jmio.poll.posix.SocketIo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A non-blocking TCP connection, as mio's {@code TcpStream}: from {@link #connect} or
+ * {@link TcpListener#accept()}.
+ *
+ * <pre>{@code
+ * TcpStream stream = TcpStream.connect(serverAddress);           // returns at once
+ * poll.registry().register(stream, Token.of(1), Interest.READABLE.add(Interest.WRITABLE));
+ * // ... on the first writable event:
+ * SyscallException failed = stream.takeError();                  // e.g. ECONNREFUSED
+ * // ... on readable events, drain:
+ * int n;
+ * while ((n = stream.read(buffer)) > 0) { ... }                  // 0: would block, -1: end of stream
+ * }</pre>
+ *
+ * <p><b>Connecting.</b> {@link #connect} starts a non-blocking connect and returns; the stream turns
+ * writable when the connection is made or has failed. Then {@link #takeError()} returns the failure
+ * (null if none) and {@link #peerAddress()} succeeds once connected.
+ *
+ * <p><b>Reading and writing</b> follow the JDK's channels: reads return the bytes read, 0 if they would
+ * block, -1 at end of stream; writes return the bytes written, 0 if they would block. Direct buffers go
+ * to the kernel by address; heap buffers through a per-thread native staging area (at most 64 KiB per
+ * call). A registered stream's reads and writes allocate nothing. Writes use {@code MSG_NOSIGNAL}
+ * (macOS: {@code SO_NOSIGPIPE}): writing to a reset connection throws {@code EPIPE} or
+ * {@code ECONNRESET}, never raises {@code SIGPIPE}.
+ *
+ * <p>Errors: {@link SyscallException}s naming the call and errno; after {@link #close()} every
+ * operation throws {@link java.nio.channels.ClosedChannelException}.
+ *
+ * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * and deregistered through any {@link Registry}.
+ */
+public final class TcpStream implements Source, AutoCloseable {
+    private static final SocketConstants SC = SocketConstants.current();
+
+    private final OwnedFd fd;
+    private final SourceFd source;
+    private final boolean v6;
+
+    TcpStream(int fd, boolean v6) {
+        this.fd = new OwnedFd(fd);
+        this.source = this.fd.source();
+        this.v6 = v6;
+    }
+
+    /**
+     * Starts connecting to {@code address} and returns at once. Register for
+     * {@link Interest#WRITABLE}: the stream turns writable when the attempt ends; then
+     * {@link #takeError()} says whether it failed.
+     *
+     * @param address a resolved address
+     * @return the (possibly still connecting) stream
+     * @throws IOException if the socket cannot be opened, or {@code connect} fails at once
+     */
+    public static TcpStream connect(InetSocketAddress address) throws IOException {
+        InetSockets.checkResolved(address);
+        int fd = InetSockets.open(address, SocketConstants.SOCK_STREAM);
+        try {
+            InetSockets.connect(fd, address);
+        } catch (IOException | RuntimeException e) {
+            Posix.closeQuietly(fd, e);
+            throw e;
+        }
+        return new TcpStream(fd, InetSockets.isV6(address));
+    }
+
+    /**
+     * Reads into {@code dst} from its position.
+     *
+     * @param dst a buffer, heap or direct
+     * @return bytes read; 0 if it would block or {@code dst} is full; -1 at end of stream
+     * @throws IOException e.g. {@code recv: ECONNRESET}
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, 0);
+    }
+
+    /**
+     * Scattering read ({@code recvmsg}) into up to 16 buffers.
+     *
+     * @param dsts buffers, filled in order
+     * @return bytes read; 0 if it would block; -1 at end of stream
+     * @throws IOException from {@code recvmsg}
+     */
+    public long read(ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
+
+    /**
+     * @param dsts   buffers
+     * @param offset the first buffer to fill
+     * @param length how many buffers
+     * @return bytes read; 0 if it would block; -1 at end of stream
+     * @throws IOException from {@code recvmsg}
+     */
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dsts, offset, length);
+    }
+
+    /**
+     * Reads without consuming: the same bytes are read again by the next read. Peeking does not end
+     * the current readiness: with edge triggering, no new event comes until a read would block.
+     *
+     * @param dst a buffer
+     * @return bytes copied; 0 if nothing is available; -1 at end of stream
+     * @throws IOException from {@code recv}
+     */
+    public int peek(ByteBuffer dst) throws IOException {
+        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, SocketConstants.MSG_PEEK);
+    }
+
+    /**
+     * Writes from {@code src} at its position.
+     *
+     * @param src a buffer, heap or direct
+     * @return bytes written; 0 if it would block or {@code src} is empty
+     * @throws IOException e.g. {@code send: EPIPE} after the peer reset the connection
+     */
+    public int write(ByteBuffer src) throws IOException {
+        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, src, 0);
+    }
+
+    /**
+     * Gathering write ({@code sendmsg}) from up to 16 buffers.
+     *
+     * @param srcs buffers, sent in order
+     * @return bytes written; 0 if it would block
+     * @throws IOException from {@code sendmsg}
+     */
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    /**
+     * @param srcs   buffers
+     * @param offset the first buffer to send
+     * @param length how many buffers
+     * @return bytes written; 0 if it would block
+     * @throws IOException from {@code sendmsg}
+     */
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, srcs, offset, length);
+    }
+
+    /**
+     * Sends one byte of urgent (out-of-band) data ({@code MSG_OOB}); the peer sees a
+     * {@link Interest#PRIORITY} event on epoll.
+     *
+     * @param b the byte
+     * @return true if sent, false if it would block
+     * @throws IOException from {@code send}
+     */
+    public boolean sendUrgent(byte b) throws IOException {
+        NativeScratch s = NativeScratch.get();
+        s.buffer.put(NativeScratch.OPTVAL_OFFSET, b);
+        return Posix.send(fd.checkOpen(), s.address + NativeScratch.OPTVAL_OFFSET, 1, SocketConstants.MSG_OOB) == 1;
+    }
+
+    /**
+     * Shuts down one or both halves of the connection ({@code shutdown(2)}).
+     *
+     * @param how which half
+     * @throws IOException e.g. {@code ENOTCONN}
+     */
+    public void shutdown(Shutdown how) throws IOException {
+        Objects.requireNonNull(how, "how");
+        Posix.shutdown(fd.checkOpen(), how.how());
+    }
+
+    /**
+     * Reads and clears the pending socket error ({@code SO_ERROR}): how a failed non-blocking connect
+     * reports, e.g. {@code ECONNREFUSED}.
+     *
+     * @return the error, or null if there is none
+     * @throws IOException if reading it fails
+     */
+    public SyscallException takeError() throws IOException {
+        return Posix.takeSocketError(fd.checkOpen());
+    }
+
+    /**
+     * @return the local address
+     * @throws IOException from {@code getsockname}
+     */
+    public InetSocketAddress localAddress() throws IOException {
+        return InetSockets.address(fd.checkOpen(), false);
+    }
+
+    /**
+     * @return the peer's address (allocates it)
+     * @throws IOException from {@code getpeername}, e.g. {@code ENOTCONN} while still connecting
+     */
+    public InetSocketAddress peerAddress() throws IOException {
+        return InetSockets.address(fd.checkOpen(), true);
+    }
+
+    /**
+     * @param on true to disable Nagle's algorithm ({@code TCP_NODELAY})
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setNoDelay(boolean on) throws IOException {
+        InetSockets.setBoolean(fd.checkOpen(), SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, on);
+    }
+
+    /**
+     * @return whether {@code TCP_NODELAY} is set
+     * @throws IOException from {@code getsockopt}
+     */
+    public boolean noDelay() throws IOException {
+        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY);
+    }
+
+    /**
+     * @param ttl the IP time-to-live (hop limit for IPv6), 0..255
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setTtl(int ttl) throws IOException {
+        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+    }
+
+    /**
+     * @return the IP time-to-live (hop limit for IPv6)
+     * @throws IOException from {@code getsockopt}
+     */
+    public int ttl() throws IOException {
+        return InetSockets.ttl(fd.checkOpen(), v6);
+    }
+
+    /**
+     * Sets {@code SO_LINGER}: with {@link Duration#ZERO}, {@link #close()} resets the connection
+     * (the peer sees {@code ECONNRESET}) instead of a graceful close.
+     *
+     * @param linger whole seconds to linger, or null to turn lingering off
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setLinger(Duration linger) throws IOException {
+        InetSockets.setLinger(fd.checkOpen(), linger);
+    }
+
+    /**
+     * @return the linger time, or null if lingering is off
+     * @throws IOException from {@code getsockopt}
+     */
+    public Duration linger() throws IOException {
+        return InetSockets.linger(fd.checkOpen());
+    }
+
+    /**
+     * @param on whether to send keep-alive probes ({@code SO_KEEPALIVE})
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setKeepAlive(boolean on) throws IOException {
+        InetSockets.setBoolean(fd.checkOpen(), SC.solSocket, SC.soKeepAlive, on);
+    }
+
+    /**
+     * @return whether {@code SO_KEEPALIVE} is set
+     * @throws IOException from {@code getsockopt}
+     */
+    public boolean keepAlive() throws IOException {
+        return InetSockets.getBoolean(fd.checkOpen(), SC.solSocket, SC.soKeepAlive);
+    }
+
+    /**
+     * @param size the send buffer size hint ({@code SO_SNDBUF}; Linux doubles it)
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setSendBufferSize(int size) throws IOException {
+        InetSockets.setBufferSize(fd.checkOpen(), SC.soSndBuf, size);
+    }
+
+    /**
+     * @return the send buffer size ({@code SO_SNDBUF})
+     * @throws IOException from {@code getsockopt}
+     */
+    public int sendBufferSize() throws IOException {
+        return Posix.getIntOption(fd.checkOpen(), SC.solSocket, SC.soSndBuf);
+    }
+
+    /**
+     * @param size the receive buffer size hint ({@code SO_RCVBUF}; Linux doubles it)
+     * @throws IOException from {@code setsockopt}
+     */
+    public void setReceiveBufferSize(int size) throws IOException {
+        InetSockets.setBufferSize(fd.checkOpen(), SC.soRcvBuf, size);
+    }
+
+    /**
+     * @return the receive buffer size ({@code SO_RCVBUF})
+     * @throws IOException from {@code getsockopt}
+     */
+    public int receiveBufferSize() throws IOException {
+        return Posix.getIntOption(fd.checkOpen(), SC.solSocket, SC.soRcvBuf);
+    }
+
+    /**
+     * @return the descriptor, for diagnostics and interop; still owned by this stream
+     * @throws IOException if closed
+     */
+    public int rawFd() throws IOException {
+        return fd.checkOpen();
+    }
+
+    @Override
+    public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        fd.checkOpen();
+        source.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        fd.checkOpen();
+        source.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void deregister(Registry registry) throws IOException {
+        fd.checkOpen();
+        source.deregister(registry);
+    }
+
+    /**
+     * Closes the socket (idempotent); the kernel drops its registrations.
+     *
+     * @throws IOException from {@code close}
+     */
+    @Override
+    public void close() throws IOException {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpStream(" + fd + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package io.jmio.poll.posix;
+
+import io.jmio.poll.SourceFd;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A file descriptor that a jmio type owns: closed exactly once, after which every use reports
+ * {@link ClosedChannelException}, so that a closed socket's number (which the kernel may hand to the
+ * next {@code open}) is never used again through this object.
+ *
+ * <p>Threading: {@link #close()} and {@link #checkOpen()} are thread-safe; closing while another thread
+ * is inside a system call on the descriptor is the caller's race, as with any descriptor.
+ */
+public final class OwnedFd {
+    private final int fd;
+    private final SourceFd source;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param fd an open descriptor, now owned by this object
+     */
+    public OwnedFd(int fd) {
+        this.fd = fd;
+        this.source = new SourceFd(fd);
+    }
+
+    /**
+     * @return the descriptor
+     * @throws ClosedChannelException if {@link #close()} was called
+     */
+    public int checkOpen() throws ClosedChannelException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        return fd;
+    }
+
+    /** @return the descriptor number, open or not (for diagnostics) */
+    public int rawFd() {
+        return fd;
+    }
+
+    /** @return the source that registers the descriptor */
+    public SourceFd source() {
+        return source;
+    }
+
+    /** @return true once closed */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes the descriptor the first time; later calls do nothing. Closing removes it from every
+     * epoll/kqueue it was registered with (unless duplicated).
+     *
+     * @throws IOException from {@code close}
+     */
+    public void close() throws IOException {
+        if (closed.compareAndSet(false, true)) {
+            Posix.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "fd " + fd + (closed.get() ? " (closed)" : "");
+    }
+}

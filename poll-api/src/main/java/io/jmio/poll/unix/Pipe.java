@@ -1,0 +1,209 @@
+package io.jmio.poll.unix;
+
+import io.jmio.poll.Interest;
+import io.jmio.poll.Registry;
+import io.jmio.poll.Source;
+import io.jmio.poll.SourceFd;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.OwnedFd;
+import io.jmio.poll.posix.Posix;
+import io.jmio.poll.posix.SocketIo;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A Unix pipe whose two ends register separately, as mio's {@code unix::pipe}: bytes written to the
+ * {@link Sender} are read from the {@link Receiver}. Both ends are non-blocking and close-on-exec.
+ *
+ * <pre>{@code
+ * Pipe pipe = Pipe.open();
+ * poll.registry().register(pipe.receiver(), Token.of(1), Interest.READABLE);
+ * pipe.sender().write(ByteBuffer.wrap(new byte[] {42}));
+ * pipe.sender().close();            // the receiver gets one read-closed event, then reads -1
+ * }</pre>
+ *
+ * <p>When the sender closes, the receiver reports read-closed and reads end of stream once drained;
+ * when the receiver closes, the sender reports an error/write-closed event and writes throw
+ * {@code EPIPE} (the JVM ignores {@code SIGPIPE}, so no signal kills it).
+ *
+ * <p>Portability: Unix only.
+ *
+ * <p>Threading: each end is not thread-safe on its own, but the two ends may be used by two threads.
+ *
+ * @param sender   the writing end
+ * @param receiver the reading end
+ */
+public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
+    /**
+     * @return a new pipe
+     * @throws IOException from {@code pipe}, e.g. {@code EMFILE}
+     */
+    public static Pipe open() throws IOException {
+        int[] fds = Posix.pipe();
+        return new Pipe(new Sender(fds[1]), new Receiver(fds[0]));
+    }
+
+    /**
+     * Closes both ends.
+     *
+     * @throws IOException from {@code close}
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            sender.close();
+        } finally {
+            receiver.close();
+        }
+    }
+
+    /**
+     * The writing end of a {@link Pipe}.
+     *
+     * <p>Threading: not thread-safe; use it from one thread at a time.
+     */
+    public static final class Sender implements Source, AutoCloseable {
+        private final OwnedFd fd;
+        private final SourceFd source;
+
+        Sender(int fd) {
+            this.fd = new OwnedFd(fd);
+            this.source = this.fd.source();
+        }
+
+        /**
+         * @param src a buffer
+         * @return bytes written; 0 if the pipe is full (would block)
+         * @throws IOException e.g. {@code write: EPIPE} once the receiver is closed
+         */
+        public int write(ByteBuffer src) throws IOException {
+            return SocketIo.write(fd.checkOpen(), SocketIo.Kind.FILE, src, 0);
+        }
+
+        /**
+         * @param srcs buffers, written in order ({@code writev}, up to 16)
+         * @return bytes written; 0 if the pipe is full
+         * @throws IOException from {@code writev}
+         */
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return SocketIo.write(fd.checkOpen(), SocketIo.Kind.FILE, srcs, 0, srcs.length);
+        }
+
+        /**
+         * @return the descriptor, still owned by this end
+         * @throws IOException if closed
+         */
+        public int rawFd() throws IOException {
+            return fd.checkOpen();
+        }
+
+        @Override
+        public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+            fd.checkOpen();
+            source.register(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+            fd.checkOpen();
+            source.reregister(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void deregister(Registry registry) throws IOException {
+            fd.checkOpen();
+            source.deregister(registry);
+        }
+
+        /**
+         * Closes this end (idempotent): the receiver sees end of stream.
+         *
+         * @throws IOException from {@code close}
+         */
+        @Override
+        public void close() throws IOException {
+            fd.close();
+        }
+
+        @Override
+        public String toString() {
+            return "Pipe.Sender(" + fd + ")";
+        }
+    }
+
+    /**
+     * The reading end of a {@link Pipe}.
+     *
+     * <p>Threading: not thread-safe; use it from one thread at a time.
+     */
+    public static final class Receiver implements Source, AutoCloseable {
+        private final OwnedFd fd;
+        private final SourceFd source;
+
+        Receiver(int fd) {
+            this.fd = new OwnedFd(fd);
+            this.source = this.fd.source();
+        }
+
+        /**
+         * @param dst a buffer
+         * @return bytes read; 0 if the pipe is empty (would block); -1 once the sender closed and all is read
+         * @throws IOException from {@code read}
+         */
+        public int read(ByteBuffer dst) throws IOException {
+            return SocketIo.read(fd.checkOpen(), SocketIo.Kind.FILE, dst, 0);
+        }
+
+        /**
+         * @param dsts buffers, filled in order ({@code readv}, up to 16)
+         * @return bytes read; 0 if empty; -1 at end of stream
+         * @throws IOException from {@code readv}
+         */
+        public long read(ByteBuffer[] dsts) throws IOException {
+            return SocketIo.read(fd.checkOpen(), SocketIo.Kind.FILE, dsts, 0, dsts.length);
+        }
+
+        /**
+         * @return the descriptor, still owned by this end
+         * @throws IOException if closed
+         */
+        public int rawFd() throws IOException {
+            return fd.checkOpen();
+        }
+
+        @Override
+        public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+            fd.checkOpen();
+            source.register(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+            fd.checkOpen();
+            source.reregister(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void deregister(Registry registry) throws IOException {
+            fd.checkOpen();
+            source.deregister(registry);
+        }
+
+        /**
+         * Closes this end (idempotent): the sender's writes fail with {@code EPIPE}.
+         *
+         * @throws IOException from {@code close}
+         */
+        @Override
+        public void close() throws IOException {
+            fd.close();
+        }
+
+        @Override
+        public String toString() {
+            return "Pipe.Receiver(" + fd + ")";
+        }
+    }
+}

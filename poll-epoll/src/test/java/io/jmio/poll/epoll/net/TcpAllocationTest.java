@@ -1,0 +1,79 @@
+package io.jmio.poll.epoll.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jmio.poll.Events;
+import io.jmio.poll.Interest;
+import io.jmio.poll.Poll;
+import io.jmio.poll.Token;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Steady-state reads and writes on registered streams allocate nothing, heap or direct. */
+class TcpAllocationTest {
+    private static final int CALLS = 10_000;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private long sink;
+
+    private void roundTrips(TcpPair pair, Poll poll, Events events, ByteBuffer out, ByteBuffer in,
+                            ByteBuffer[] gather, ByteBuffer[] scatter, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            out.clear();
+            sink += pair.client.write(out);
+            poll.poll(events, Duration.ZERO);
+            sink += events.size();
+            in.clear();
+            sink += pair.server.read(in);
+            sink += pair.server.read(in);  // would block: 0
+            gather[0].clear();
+            gather[1].clear();
+            sink += pair.server.write(gather);
+            scatter[0].clear();
+            scatter[1].clear();
+            sink += pair.client.read(scatter);
+        }
+    }
+
+    private long measure(boolean direct) throws IOException {
+        try (TcpPair pair = TcpPair.open(); Poll poll = Poll.open()) {
+            poll.registry().register(pair.server, Token.of(1), Interest.READABLE);
+            poll.registry().register(pair.client, Token.of(2), Interest.READABLE.add(Interest.WRITABLE));
+            Events events = Events.withCapacity(8);
+            ByteBuffer out = direct ? ByteBuffer.allocateDirect(64) : ByteBuffer.allocate(64);
+            ByteBuffer in = direct ? ByteBuffer.allocateDirect(128) : ByteBuffer.allocate(128);
+            ByteBuffer[] gather = {ByteBuffer.allocate(16), ByteBuffer.allocateDirect(16)};
+            ByteBuffer[] scatter = {ByteBuffer.allocateDirect(8), ByteBuffer.allocate(64)};
+            // warm-up, long enough for the JIT to settle: a deoptimization may materialize objects it
+            // had scalar-replaced, which is not the steady state
+            for (int i = 0; i < 3; i++) {
+                roundTrips(pair, poll, events, out, in, gather, scatter, CALLS);
+            }
+            long thread = Thread.currentThread().getId();
+            long before = THREADS.getThreadAllocatedBytes(thread);
+            roundTrips(pair, poll, events, out, in, gather, scatter, CALLS);
+            long after = THREADS.getThreadAllocatedBytes(thread);
+            return after - before;
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingReadingAndWritingDirectBuffers() throws IOException {
+        assertTrue(THREADS.isThreadAllocatedMemorySupported());
+        assertEquals(0, measure(true), "bytes allocated by " + CALLS + " rounds of write/poll/read");
+        assertTrue(sink > 0);
+    }
+
+    @Test
+    void shouldAllocateNothingReadingAndWritingHeapBuffers() throws IOException {
+        assertEquals(0, measure(false), "bytes allocated by " + CALLS + " rounds of write/poll/read");
+        assertTrue(sink > 0);
+    }
+}

@@ -5,26 +5,21 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.Registry;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
-import io.jmio.poll.posix.NativeMemory;
-import io.jmio.poll.posix.Posix;
+import io.jmio.poll.net.TcpListener;
+import io.jmio.poll.net.TcpStream;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 /**
- * jmio's echo server: one {@link Poll}, one loop thread, reads and writes straight on the
- * connections' file descriptors through {@link Posix} into per-connection native buffers.
+ * jmio's echo server: one {@link Poll}, one loop thread that accepts on a {@link TcpListener} and
+ * serves {@link TcpStream}s, each with a direct buffer (jmio passes it to the kernel by address).
  *
  * <p>Three trigger modes, the same state machine as the C server's:
  * <ul>
@@ -36,11 +31,9 @@ import java.nio.channels.SocketChannel;
  *       reregisters it: one {@code epoll_ctl} per event.</li>
  * </ul>
  *
- * <p>Connections are accepted by a JDK {@link ServerSocketChannel} on a second thread that
- * registers each one with the poll's {@link Registry} (registries are thread-safe); the loop thread
- * never accepts. The JDK channel only owns the descriptor: it is never registered with a JDK selector.
- * The loop counts its own system calls ({@code epoll_wait}, {@code read}, {@code write},
- * {@code epoll_ctl}).
+ * <p>The listener is registered level-triggered and accepted until {@code accept()} returns null. The
+ * loop counts its own system calls: {@code epoll_wait}, reads ({@code recv}), writes ({@code send})
+ * and {@code epoll_ctl}; accepts are not counted (they happen before anything is timed).
  *
  * <p>Threading: the loop runs on its own thread named {@value ThreadStat#LOOP_THREAD_NAME}; the
  * public methods may be called from one other thread.
@@ -52,6 +45,7 @@ public final class JmioEchoServer implements EchoServer {
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int MAX_CONNECTIONS = 4096;
     private static final long WAKER_TOKEN = 0;
+    private static final long LISTENER_TOKEN = Long.MAX_VALUE;
 
     private final Mode mode;
     private final Poll poll;
@@ -59,9 +53,10 @@ public final class JmioEchoServer implements EchoServer {
     private final Waker waker;
     private final Events events = Events.withCapacity(1024);
     private final Connection[] connections = new Connection[MAX_CONNECTIONS + 1];
-    private final ServerSocketChannel listener;
+    private final TcpListener listener;
+    private final int port;
     private final Thread loop;
-    private final Thread acceptor;
+    private int nextToken = 1;
     private final ThreadStat stat;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -77,14 +72,12 @@ public final class JmioEchoServer implements EchoServer {
         this.poll = Poll.open();
         this.registry = poll.registry();
         this.waker = new Waker(registry, Token.of(WAKER_TOKEN));
-        this.listener = ServerSocketChannel.open();
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        this.listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.port = listener.localAddress().getPort();
+        registry.register(listener, Token.of(LISTENER_TOKEN), Interest.READABLE, Trigger.LEVEL);
         this.loop = new Thread(this::runLoop, ThreadStat.LOOP_THREAD_NAME);
-        this.acceptor = new Thread(this::runAcceptor, "jmio-echo-acceptor");
         loop.setDaemon(true);
-        acceptor.setDaemon(true);
         loop.start();
-        acceptor.start();
         this.stat = ThreadStat.ofLoopThread();
     }
 
@@ -95,7 +88,7 @@ public final class JmioEchoServer implements EchoServer {
 
     @Override
     public int port() {
-        return listener.socket().getLocalPort();
+        return port;
     }
 
     @Override
@@ -109,26 +102,18 @@ public final class JmioEchoServer implements EchoServer {
                 .getThreadAllocatedBytes(loop.getId());
     }
 
-    private void runAcceptor() {
-        int next = 1;
-        try {
-            while (true) {
-                SocketChannel channel = listener.accept();
-                if (next > MAX_CONNECTIONS) {
-                    channel.close();
-                    throw new IOException("more than " + MAX_CONNECTIONS + " connections");
-                }
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                Connection c = new Connection(channel, next);
-                connections[next++] = c;
-                registry.register(c.source, c.token, mode == Mode.EDGE
-                        ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE, trigger(mode));
+    private void accept() throws IOException {
+        TcpStream stream;
+        while ((stream = listener.accept()) != null) {
+            if (nextToken > MAX_CONNECTIONS) {
+                stream.close();
+                throw new IOException("more than " + MAX_CONNECTIONS + " connections");
             }
-        } catch (ClosedChannelException closing) {
-            // close() closed the listener
-        } catch (Throwable t) {
-            fail(t);
+            stream.setNoDelay(true);
+            Connection c = new Connection(stream, nextToken);
+            connections[nextToken++] = c;
+            registry.register(stream, c.token, mode == Mode.EDGE
+                    ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE, trigger(mode));
         }
     }
 
@@ -145,6 +130,10 @@ public final class JmioEchoServer implements EchoServer {
                     Event event = events.get(i);
                     long token = event.token();
                     if (token == WAKER_TOKEN) {
+                        continue;
+                    }
+                    if (token == LISTENER_TOKEN) {
+                        accept();
                         continue;
                     }
                     Connection c = connections[(int) token];
@@ -222,40 +211,41 @@ public final class JmioEchoServer implements EchoServer {
 
     private void rearm(Connection c, Interest interest) throws IOException {
         controls++;
-        registry.reregister(c.source, c.token, interest, trigger(mode));
+        registry.reregister(c.stream, c.token, interest, trigger(mode));
     }
 
     /** @return bytes read, 0 if it would block, -1 at end of stream (the connection is then closed) */
     private long fill(Connection c) throws IOException {
         reads++;
-        long n = Posix.read(c.fd, c.address, BUFFER_SIZE);
-        if (n == Posix.WOULD_BLOCK) {
-            return 0;
-        }
-        if (n == 0) {
+        c.buffer.clear();
+        int n;
+        try {
+            n = c.stream.read(c.buffer);
+        } catch (IOException reset) {
             drop(c);
             return -1;
         }
-        c.start = 0;
-        c.end = (int) n;
+        if (n < 0) {
+            drop(c);
+            return -1;
+        }
+        c.buffer.flip();
         return n;
     }
 
     /** @return 1 when nothing is pending, 0 if a write would block, -1 if the peer is gone */
     private int flush(Connection c) throws IOException {
-        while (c.start < c.end) {
+        ByteBuffer b = c.buffer;
+        while (b.hasRemaining()) {
             writes++;
-            long n;
             try {
-                n = Posix.write(c.fd, c.address + c.start, c.end - c.start);
+                if (c.stream.write(b) == 0) {
+                    return 0;
+                }
             } catch (IOException peerGone) {
                 drop(c);
                 return -1;
             }
-            if (n == Posix.WOULD_BLOCK) {
-                return 0;
-            }
-            c.start += (int) n;
         }
         return 1;
     }
@@ -263,8 +253,8 @@ public final class JmioEchoServer implements EchoServer {
     private void drop(Connection c) throws IOException {
         c.closed = true;
         controls++;
-        registry.deregister(c.source);
-        c.channel.close();
+        registry.deregister(c.stream);
+        c.stream.close();
     }
 
     private void fail(Throwable t) {
@@ -275,7 +265,7 @@ public final class JmioEchoServer implements EchoServer {
         for (Connection c : connections) {
             if (c != null) {
                 try {
-                    c.channel.close();
+                    c.stream.close();
                 } catch (IOException e) {
                     t.addSuppressed(e);
                 }
@@ -286,19 +276,18 @@ public final class JmioEchoServer implements EchoServer {
     @Override
     public void close() throws IOException {
         running = false;
-        listener.close();
         waker.wake();
         try {
             loop.join(10_000);
-            acceptor.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         for (Connection c : connections) {
             if (c != null) {
-                c.channel.close();
+                c.stream.close();
             }
         }
+        listener.close();
         waker.close();
         poll.close();
         if (failure != null) {
@@ -309,24 +298,17 @@ public final class JmioEchoServer implements EchoServer {
         }
     }
 
-    /** One accepted connection and its native buffer; the pending bytes are [start, end). */
+    /** One accepted connection and its direct buffer; the pending bytes are between position and limit. */
     private static final class Connection {
-        final SocketChannel channel;
-        final int fd;
-        final SourceFd source;
+        final TcpStream stream;
         /** Kept, not made per call: {@code Token.of} caches only 0-255, so a new one would allocate. */
         final Token token;
-        final ByteBuffer buffer = NativeMemory.allocate(BUFFER_SIZE);
-        final long address = NativeMemory.address(buffer);
-        int start;
-        int end;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE).limit(0);
         boolean writing;
         boolean closed;
 
-        Connection(SocketChannel channel, long token) throws IOException {
-            this.channel = channel;
-            this.fd = JdkFds.fd(channel);
-            this.source = new SourceFd(fd);
+        Connection(TcpStream stream, long token) {
+            this.stream = stream;
             this.token = Token.of(token);
         }
     }

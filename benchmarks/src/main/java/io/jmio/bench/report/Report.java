@@ -279,7 +279,8 @@ public final class Report {
         md.append("\n## Cost per round trip in the server's event loop\n\n");
         md.append("CPU from `/proc/<pid>/task/<tid>/schedstat` (on-CPU ns) and `stat` (user/system, 10 ms ticks) of the "
                 + "loop thread (C: the process), over the measurement iterations. System calls are counted by the "
-                + "servers' own loops: jmio and C count `epoll_wait`, `read`, `write`, `epoll_ctl`; the JDK server "
+                + "servers' own loops: jmio counts `epoll_wait`, `recv`, `send`, `epoll_ctl` (reads and writes columns), C "
+                + "`epoll_wait`, `read`, `write`, `epoll_ctl`; the JDK server "
                 + "counts its select/read/write/interestOps calls (the JDK's own `epoll_ctl`s are invisible); Netty "
                 + "is not instrumented (see the strace mode). Loop alloc = bytes the loop thread allocated "
                 + "(ThreadMXBean), per round trip; JMH B/op is the gc profiler's whole-JVM figure per round trip "

@@ -1,0 +1,125 @@
+package io.jmio.bench.echo;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * Every echo server of the benchmark returns every byte over many connections, and counts what
+ * the report says it counts; the client's verification catches a server that corrupts or drops data.
+ */
+class EchoServersTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jmio-edge", "jmio-level", "jmio-oneshot", "jdk-keys", "jdk-consumer", "netty-edge",
+        "netty-level", "c-edge", "c-level"})
+    void shouldEchoEveryByteOnEveryConnection(String name) throws IOException {
+        if (name.startsWith("c-")) {
+            assumeTrue(CEchoServer.unavailabilityCause() == null, "gcc is not installed");
+        }
+        try (EchoServer server = EchoServer.open(name);
+             EchoClient client = new EchoClient(server.port(), 8, 16384)) {
+            client.verify(11);
+            LoopSample before = new LoopSample();
+            server.sample(before);
+            for (int i = 0; i < 50; i++) {
+                client.roundTrips();
+            }
+            client.verify(12);
+            LoopSample after = new LoopSample();
+            server.sample(after);
+            LoopSample delta = new LoopSample();
+            delta.setDifference(after, before);
+            assertTrue(delta.cpuNanos > 0, "the loop thread used CPU: " + delta.cpuNanos);
+            if (!name.startsWith("netty")) {
+                // 400 messages of 16 KiB and the verification's: at least one read and write each.
+                assertTrue(delta.reads >= 400, "reads counted: " + delta.reads);
+                assertTrue(delta.writes >= 400, "writes counted: " + delta.writes);
+                assertTrue(delta.waits > 0, "waits counted: " + delta.waits);
+            }
+            if (name.equals("jmio-oneshot")) {
+                assertTrue(delta.controls >= 400, "oneshot rearms once per event: " + delta.controls);
+            }
+            if (name.endsWith("-level")) {
+                // One read per readable event, and every chunk read is written back at least once.
+                assertTrue(delta.reads <= delta.writes, "level: reads " + delta.reads + " > writes " + delta.writes);
+            }
+            if (name.endsWith("-edge") && !name.startsWith("netty")) {
+                // Draining until a read would block costs one read more per event than the data needs.
+                assertTrue(delta.reads > delta.writes, "edge: reads " + delta.reads + " <= writes " + delta.writes);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownServerName() {
+        assertThrows(IllegalArgumentException.class, () -> EchoServer.open("nope"));
+    }
+
+    @Test
+    void verificationShouldCatchACorruptedByte() throws Exception {
+        try (BadServer bad = new BadServer(true);
+             EchoClient client = new EchoClient(bad.port(), 1, 64)) {
+            IOException e = assertThrows(IOException.class, () -> client.verify(1));
+            assertTrue(e.getMessage().contains("different bytes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void verificationShouldCatchADroppedConnection() throws Exception {
+        try (BadServer bad = new BadServer(false);
+             EchoClient client = new EchoClient(bad.port(), 1, 64)) {
+            IOException e = assertThrows(IOException.class, () -> client.verify(1));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    /** Echoes with the 3000th byte flipped, or closes the connection after 2 bytes. */
+    private static final class BadServer implements AutoCloseable {
+        private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final Thread thread;
+
+        BadServer(boolean corrupt) throws IOException {
+            thread = new Thread(() -> {
+                try (Socket s = listener.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    long position = 0;
+                    int b;
+                    while ((b = in.read()) >= 0) {
+                        if (!corrupt && position == 2) {
+                            return;
+                        }
+                        out.write(corrupt && position == 3000 ? b ^ 1 : b);
+                        position++;
+                    }
+                } catch (IOException e) {
+                    // the test closed the connection
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            listener.close();
+            thread.join(5000);
+        }
+    }
+}

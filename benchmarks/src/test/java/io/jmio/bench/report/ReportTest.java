@@ -1,0 +1,82 @@
+package io.jmio.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The report's JSON reader, strace parser, ratios and target verdicts on hand-made inputs. */
+class ReportTest {
+
+    @Test
+    void jsonShouldReadJmhShapes() {
+        Object v = Json.parse("[{\"a\": 1.5e3, \"b\": \"x\\\"y\\u00e9\", \"c\": [true, false, null], \"d\": {}}]");
+        Map<?, ?> m = (Map<?, ?>) ((List<?>) v).get(0);
+        assertEquals(1500.0, m.get("a"));
+        assertEquals("x\"yé", m.get("b"));
+        assertEquals(java.util.Arrays.asList(true, false, null), m.get("c"));
+        assertTrue(((Map<?, ?>) m.get("d")).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\" 1}"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1] x"));
+    }
+
+    @Test
+    void straceSummaryShouldCountCallsAndRoundTrips(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("s.txt");
+        Files.writeString(f, "% time     seconds  usecs/call     calls    errors syscall\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + " 60.00    0.000600           3       200           write\n"
+                + " 40.00    0.000400           1       300       100 read\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + "100.00    0.001000                   500       100 total\n"
+                + "roundtrips 100\n");
+        StraceSummary s = StraceSummary.read(f);
+        assertEquals(500, s.total);
+        assertEquals(100, s.roundTrips);
+        assertEquals("write 2.00, read 3.00", s.top(100));
+        Files.writeString(f, "roundtrips 3\n");
+        assertNull(StraceSummary.read(f));
+    }
+
+    @Test
+    void reportShouldComputeRoundTripsRatiosAndVerdicts(@TempDir Path dir) throws Exception {
+        // jmio-edge 2,000 ops/s × 16 conns = 32,000 rt/s; c-edge 1,000 ops/s = 16,000 rt/s: ratio 2.00.
+        Files.writeString(dir.resolve("jmh.json"), "[" + echo("jmio-edge", 2000, 0.1) + "," + echo("c-edge", 1000, Double.NaN)
+                + "," + micro("JmioPollBenchmark", 110) + "," + micro("NettyEpollBenchmark", 100) + "]");
+        Files.writeString(dir.resolve("echo-metrics.tsv"),
+                "echo\tjmio-edge\t16\t64\t1000\t5000000\t100\t200\t100\t2000\t1000\t0\t0\n"
+                        + "echo\tc-edge\t16\t64\t1000\t4000000\t50\t200\t100\t2000\t1000\t0\t-1\n");
+        Report.main(new String[] {dir.toString(), "test", "./bench", "test"});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| 64 B | 16 | 32.0k | — | — | 16.0k |"), md);
+        assertTrue(md.contains("| 64 B | 16 | — | 2.00 |"), md);
+        // CPU 5,000,000 ns / 1,000 rt; user 100 ticks × 10 ms / 1,000 rt; syscalls (100+2000+1000+0)/1000.
+        assertTrue(md.contains("| 64 B | 16 | jmio-edge | 32.0k | 5000 | 1000000 | 2000000 | 100/200 | 3.10 |"), md);
+        assertTrue(md.contains("| poll with nothing ready ≤ 1.05 × Netty's raw epollWait | jmio/Netty = 1.10 | **short** |"), md);
+        assertTrue(md.contains("| syscalls/rt jmio-edge = C edge (ratio 0.95-1.05) | worst 1.00"), md);
+        assertTrue(md.contains("| user CPU/rt jmio-edge ≤ 2 × C edge | worst 2.00 (16 conns × 64 B), median 2.00, 1 cells | met |"), md);
+        String svg = Files.readString(dir.resolve("echo.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.contains("jmio-edge, 16 conns, 64 B: 32.0k rt/s"), svg);
+    }
+
+    private static String echo(String server, double score, double alloc) {
+        return "{\"benchmark\": \"io.jmio.bench.EchoBenchmark.echo\", \"jdkVersion\": \"17\", \"vmName\": \"vm\", "
+                + "\"vmVersion\": \"1\", \"params\": {\"server\": \"" + server + "\", \"connections\": \"16\", \"size\": \"64\"}, "
+                + "\"primaryMetric\": {\"score\": " + score + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"ops/s\"}, "
+                + "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": " + (Double.isNaN(alloc) ? "\"NaN\"" : alloc) + "}}}";
+    }
+
+    private static String micro(String clazz, double ns) {
+        return "{\"benchmark\": \"io.jmio.bench." + clazz + ".pollNothingReady\", \"params\": {}, "
+                + "\"primaryMetric\": {\"score\": " + ns + ", \"scoreError\": 1.0, \"scoreUnit\": \"ns/op\"}, "
+                + "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": 0.01}}}";
+    }
+}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jmio.poll.ClosedPollException;
 import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -299,6 +301,90 @@ class SocketFaultTest {
                 first.close();
                 assertEquals(6, server.accepted);
                 assertEquals(0, server.peerGone);
+            }
+        }
+    }
+
+    /**
+     * A poll serving 100 live connections is closed by another thread while its owner is blocked in
+     * {@code poll} between bursts of data: the owner gets {@link ClosedPollException} promptly, and the
+     * sockets, which a Poll does not own, stay open and intact: a new Poll serves every one of them,
+     * with every byte of the stream in order.
+     */
+    @Test
+    void closingThePollUnderItsOwnerLeavesTheSocketsWholeForANewPoll() throws Exception {
+        int n = 100;
+        List<TcpStream[]> pairs = new ArrayList<>();
+        List<Loopback.Sender> outs = new ArrayList<>();
+        List<Loopback.Receiver> ins = new ArrayList<>();
+        ExecutorService owner = Executors.newSingleThreadExecutor();
+        try {
+            Poll first = Poll.open();
+            for (int i = 0; i < n; i++) {
+                pairs.add(Loopback.tcpPair());
+                outs.add(new Loopback.Sender(100 + i, 1 << 20));
+                ins.add(new Loopback.Receiver(100 + i, 1 << 20));
+                first.registry().register(pairs.get(i)[1], Token.of(i), Interest.READABLE);
+            }
+            CountDownLatch served = new CountDownLatch(n);
+            Future<Throwable> polling = owner.submit(() -> {
+                Events events = Events.withCapacity(256);
+                boolean[] seen = new boolean[n];
+                try {
+                    while (true) {
+                        first.poll(events, null); // blocks between bursts
+                        for (Event e : events) {
+                            int i = (int) e.token();
+                            ins.get(i).pump(pairs.get(i)[1]);
+                            if (!seen[i]) {
+                                seen[i] = true;
+                                served.countDown();
+                            }
+                        }
+                    }
+                } catch (ClosedPollException expected) {
+                    return expected;
+                }
+            });
+            for (int i = 0; i < n; i++) { // a first burst on every connection
+                outs.get(i).pumpOnce(pairs.get(i)[0]);
+            }
+            assertTrue(served.await(10, TimeUnit.SECONDS), "every connection served before the close");
+            first.close(); // the owner is blocked in poll (or about to be): it must return
+            Throwable ended = polling.get(10, TimeUnit.SECONDS);
+            assertTrue(ended instanceof ClosedPollException, String.valueOf(ended));
+            // The sockets survive their poll: a new one serves the rest of every stream.
+            try (Poll second = Poll.open()) {
+                for (int i = 0; i < n; i++) {
+                    second.registry().register(pairs.get(i)[1], Token.of(i), Interest.READABLE);
+                    second.registry().register(pairs.get(i)[0], Token.of(n + i), Interest.WRITABLE);
+                }
+                Events events = Events.withCapacity(256);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                int complete = 0;
+                while (complete < n) {
+                    assertTrue(System.nanoTime() < deadline, complete + " of " + n + " streams complete");
+                    second.poll(events, Duration.ofSeconds(1));
+                    for (Event e : events) {
+                        int i = (int) (e.token() % n);
+                        if (e.token() >= n) {
+                            outs.get(i).pump(pairs.get(i)[0]);
+                        } else {
+                            Loopback.Receiver in = ins.get(i);
+                            boolean was = in.received == outs.get(i).total();
+                            in.pump(pairs.get(i)[1]);
+                            if (!was && in.received == outs.get(i).total()) {
+                                complete++;
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            owner.shutdownNow();
+            for (TcpStream[] p : pairs) {
+                p[0].close();
+                p[1].close();
             }
         }
     }

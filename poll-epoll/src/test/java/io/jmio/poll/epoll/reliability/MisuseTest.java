@@ -371,6 +371,14 @@ class MisuseTest {
             // A gathering write of more buffers than one call takes is a short write, not an error.
             TcpStream[] tcp = f.tcp();
             assertEquals(16, tcp[0].write(buffers(17)));
+            // One source in two polls (epoll allows it: each reports it with its own token), and one
+            // Events passed to both polls in turn.
+            f.registry.register(tcp[1], Token.of(7), Interest.READABLE);
+            f.other().registry().register(tcp[1], Token.of(8), Interest.READABLE);
+            Expect.events(f.poll, f.events, Expect.readable(7));
+            Expect.events(f.other(), f.events, Expect.readable(8));
+            f.registry.deregister(tcp[1]);
+            f.other().registry().deregister(tcp[1]);
             f.assertPollWorks();
         }
     }

@@ -156,6 +156,7 @@ public abstract class Selector {
             }
             try {
                 implInstallWaker(token);
+                wakePending = 0; // a wake of a previous waker must not make this one's first wake a no-op
             } catch (IOException | RuntimeException | Error e) {
                 waker = 0;
                 throw e;

@@ -31,6 +31,12 @@ final class EpollEventArray extends EventBuffer {
         this.address = NativeMemory.address(memory);
     }
 
+    /** Writes slot {@code i} as {@code epoll_wait} would; for tests of the decoding. */
+    void putForTest(int i, int events, long token) {
+        memory.putInt(i * EpollEventDescriptor.SIZE + EpollEventDescriptor.EVENTS_OFFSET, events);
+        memory.putLong(i * EpollEventDescriptor.SIZE + EpollEventDescriptor.DATA_OFFSET, token);
+    }
+
     int events(int i) {
         return memory.getInt(i * EpollEventDescriptor.SIZE + EpollEventDescriptor.EVENTS_OFFSET);
     }

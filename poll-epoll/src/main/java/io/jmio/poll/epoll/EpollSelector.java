@@ -131,7 +131,7 @@ final class EpollSelector extends Selector {
         if (timeoutNanos < 0) {
             return -1;
         }
-        long millis = (timeoutNanos + 999_999L) / 1_000_000L;
+        long millis = timeoutNanos / 1_000_000L + (timeoutNanos % 1_000_000L == 0 ? 0 : 1);
         return millis > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
     }
 

@@ -41,7 +41,7 @@ class CtrlCTest {
                     port = Integer.parseInt(m.group(1));
                 }
             }
-            assertTrue(port > 0);
+            assertTrue(port > 0, "no 'listening on' line: " + seen);
             if (main != UdpEchoServer.class) {
                 try (Socket socket = new Socket("127.0.0.1", port)) {
                     assertTrue(socket.isConnected());

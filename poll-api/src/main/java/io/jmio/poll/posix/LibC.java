@@ -44,8 +44,9 @@ final class LibC {
         int getpid();
 
         // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses.
-        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17 passed a garbage sixth int
-        // argument to sendto on x86_64 here, so datagrams with addresses go through recvmsg/sendmsg.
+        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17's x86_64 stub generator
+        // (X86MethodGenerator) passes a garbage sixth argument (seen with strace; jnr/jnr-ffi#181,
+        // gone with -Djnr.ffi.x86asm.enabled=false), so datagrams with addresses use recvmsg/sendmsg.
 
         int socket(int domain, int type, int protocol);
 

@@ -28,9 +28,14 @@ final class Running<S extends ExampleServer> implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.stop();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the server", e);
+        }
         assertFalse(thread.isAlive(), "the loop stops when asked");
         server.close();
         assertNull(failure.get(), () -> "the loop failed: " + failure.get());

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -33,18 +31,20 @@ import java.util.PriorityQueue;
 public final class DelayServer implements ExampleServer {
     private static final Token LISTENER = Token.of(0);
     private static final Token WAKER = Token.of(1);
+    /** Connection tokens are this plus their slot in the slab. */
+    private static final long FIRST_CONNECTION = 2;
     private static final int MAX_LINE = 4096;
 
     private final Poll poll;
     private final TcpListener listener;
     private final Waker waker;
     private final long delayNanos;
-    private final Map<Long, Connection> connections = new HashMap<>();
+    private final Slab<Connection> connections = new Slab<>();
     private final PriorityQueue<Reply> timers = new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
     private volatile boolean stopping;
-    private long nextToken = 2;
 
-    private record Reply(long due, long token, byte[] line) {
+    /** A reply due at {@code due}; the connection is kept to tell it from a later one in the same slot. */
+    private record Reply(long due, long token, Connection connection, byte[] line) {
     }
 
     private static final class Connection {
@@ -103,7 +103,7 @@ public final class DelayServer implements ExampleServer {
                 if (token == LISTENER.value()) {
                     accept();
                 } else if (token != WAKER.value()) {
-                    Connection c = connections.get(token);
+                    Connection c = connections.get(token - FIRST_CONNECTION);
                     if (c != null) {
                         serve(token, c);
                     }
@@ -118,9 +118,9 @@ public final class DelayServer implements ExampleServer {
         Reply r;
         while ((r = timers.peek()) != null && r.due - now <= 0) {
             timers.poll();
-            Connection c = connections.get(r.token);
-            if (c == null) {
-                continue;  // the client went away
+            Connection c = connections.get(r.token - FIRST_CONNECTION);
+            if (c != r.connection) {
+                continue;  // the client went away (its slot may hold another client by now)
             }
             c.scheduled--;
             if (c.out.remaining() >= r.line.length) {
@@ -153,7 +153,7 @@ public final class DelayServer implements ExampleServer {
             c.out.clear();
         }
         if (c.finished()) {
-            connections.remove(token);
+            connections.remove(token - FIRST_CONNECTION);
             c.stream.close();
         }
     }
@@ -165,7 +165,7 @@ public final class DelayServer implements ExampleServer {
             if (c.in.get(i) == '\n') {
                 byte[] line = new byte[i + 1 - start];
                 c.in.get(start, line);
-                timers.add(new Reply(System.nanoTime() + delayNanos, token, line));
+                timers.add(new Reply(System.nanoTime() + delayNanos, token, c, line));
                 c.scheduled++;
                 start = i + 1;
             }
@@ -186,9 +186,8 @@ public final class DelayServer implements ExampleServer {
             if (stream == null) {
                 return;
             }
-            long token = nextToken++;
+            long token = FIRST_CONNECTION + connections.add(new Connection(stream));
             poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
-            connections.put(token, new Connection(stream));
         }
     }
 
@@ -200,10 +199,13 @@ public final class DelayServer implements ExampleServer {
 
     @Override
     public void close() throws IOException {
-        for (Connection c : connections.values()) {
-            c.stream.close();
-        }
-        connections.clear();
+        connections.drain(c -> {
+            try {
+                c.stream.close();
+            } catch (IOException e) {
+                System.err.println("close failed: " + e.getMessage());
+            }
+        });
         timers.clear();
         listener.close();
         waker.close();

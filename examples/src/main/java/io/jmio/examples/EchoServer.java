@@ -13,8 +13,6 @@ import io.jmio.poll.net.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A TCP echo server on one thread: every byte a client sends comes back, in order.
@@ -33,13 +31,14 @@ import java.util.Map;
 public final class EchoServer implements ExampleServer {
     private static final Token LISTENER = Token.of(0);
     private static final Token WAKER = Token.of(1);
+    /** Connection tokens are this plus their slot in the slab. */
+    private static final long FIRST_CONNECTION = 2;
 
     private final Poll poll;
     private final TcpListener listener;
     private final Waker waker;
-    private final Map<Long, Connection> connections = new HashMap<>();
+    private final Slab<Connection> connections = new Slab<>();
     private volatile boolean stopping;
-    private long nextToken = 2;
 
     /** One client: its stream and the bytes read but not yet written back. */
     private static final class Connection {
@@ -98,9 +97,9 @@ public final class EchoServer implements ExampleServer {
                 if (token == LISTENER.value()) {
                     accept();
                 } else if (token != WAKER.value()) {
-                    Connection c = connections.get(token);
+                    Connection c = connections.get(token - FIRST_CONNECTION);
                     if (c != null && !handleSafely(c)) {
-                        connections.remove(token);
+                        connections.remove(token - FIRST_CONNECTION);
                         c.stream.close();
                     }
                 }
@@ -120,9 +119,8 @@ public final class EchoServer implements ExampleServer {
             if (stream == null) {
                 return;
             }
-            long token = nextToken++;
+            long token = FIRST_CONNECTION + connections.add(new Connection(stream));
             poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
-            connections.put(token, new Connection(stream));
         }
     }
 
@@ -142,10 +140,13 @@ public final class EchoServer implements ExampleServer {
 
     @Override
     public void close() throws IOException {
-        for (Connection c : connections.values()) {
-            c.stream.close();
-        }
-        connections.clear();
+        connections.drain(c -> {
+            try {
+                c.stream.close();
+            } catch (IOException e) {
+                System.err.println("close failed: " + e.getMessage());
+            }
+        });
         listener.close();
         waker.close();
         poll.close();

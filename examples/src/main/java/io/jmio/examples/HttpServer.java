@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * An HTTP/1.1 "Hello, world!" server on one thread, with keep-alive and pipelining, for curl, wrk and
@@ -38,6 +36,8 @@ import java.util.Map;
 public final class HttpServer implements ExampleServer {
     private static final Token LISTENER = Token.of(0);
     private static final Token WAKER = Token.of(1);
+    /** Connection tokens are this plus their slot in the slab. */
+    private static final long FIRST_CONNECTION = 2;
     private static final int MAX_HEAD = 16 * 1024;
 
     /** The body every request gets. */
@@ -53,9 +53,8 @@ public final class HttpServer implements ExampleServer {
     private final Poll poll;
     private final TcpListener listener;
     private final Waker waker;
-    private final Map<Long, Connection> connections = new HashMap<>();
+    private final Slab<Connection> connections = new Slab<>();
     private volatile boolean stopping;
-    private long nextToken = 2;
 
     private static byte[] response(String status, String body, boolean close) {
         return ("HTTP/1.1 " + status + "\r\n"
@@ -298,9 +297,9 @@ public final class HttpServer implements ExampleServer {
                 if (token == LISTENER.value()) {
                     accept();
                 } else if (token != WAKER.value()) {
-                    Connection c = connections.get(token);
+                    Connection c = connections.get(token - FIRST_CONNECTION);
                     if (c != null && !handleSafely(c)) {
-                        connections.remove(token);
+                        connections.remove(token - FIRST_CONNECTION);
                         c.stream.close();
                     }
                 }
@@ -321,9 +320,8 @@ public final class HttpServer implements ExampleServer {
                 return;
             }
             stream.setNoDelay(true);
-            long token = nextToken++;
+            long token = FIRST_CONNECTION + connections.add(new Connection(stream));
             poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
-            connections.put(token, new Connection(stream));
         }
     }
 
@@ -343,10 +341,13 @@ public final class HttpServer implements ExampleServer {
 
     @Override
     public void close() throws IOException {
-        for (Connection c : connections.values()) {
-            c.stream.close();
-        }
-        connections.clear();
+        connections.drain(c -> {
+            try {
+                c.stream.close();
+            } catch (IOException e) {
+                System.err.println("close failed: " + e.getMessage());
+            }
+        });
         listener.close();
         waker.close();
         poll.close();

@@ -154,6 +154,22 @@ class TcpStreamTest {
     }
 
     @Test
+    void shouldMoveAtMostTheStagingAreaPerHeapCallAndSixteenBuffersPerVectorCall() throws IOException {
+        try (TcpPair pair = TcpPair.open()) {
+            pair.client.setSendBufferSize(4 << 20);
+            int n = pair.client.write(ByteBuffer.allocate(1 << 20));
+            assertTrue(n > 0 && n <= 64 * 1024, "a heap write goes through the 64 KiB staging area: " + n);
+            ByteBuffer[] many = new ByteBuffer[20];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = ByteBuffer.allocate(1);
+            }
+            assertEquals(16, pair.client.write(many), "at most 16 buffers per gathering write");
+            assertFalse(many[15].hasRemaining());
+            assertTrue(many[16].hasRemaining());
+        }
+    }
+
+    @Test
     void shouldPeekWithoutConsumingOrReArming() throws IOException {
         try (TcpPair pair = TcpPair.open(); Poll poll = Poll.open()) {
             Events events = Events.withCapacity(8);

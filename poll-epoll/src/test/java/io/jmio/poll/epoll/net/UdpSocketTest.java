@@ -201,12 +201,19 @@ class UdpSocketTest {
             a.setMulticastLoopV4(true);
             assertTrue(a.multicastLoopV4());
             assertThrows(SyscallException.class, a::peerAddress);
+            assertThrows(SyscallException.class, a::onlyV6, "an IPv6 option on an IPv4 socket");
         }
         try (UdpSocket v6 = UdpSocket.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
             v6.setTtl(12);
             assertEquals(12, v6.ttl());
             v6.setMulticastLoopV6(false);
             assertFalse(v6.multicastLoopV6());
+            assertTrue(v6.onlyV6(), "Linux sets IPV6_V6ONLY on a socket bound to a specific IPv6 address");
+        }
+        try (UdpSocket any = UdpSocket.bind(new InetSocketAddress(InetAddress.getByName("::"), 0))) {
+            boolean systemDefault = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv6/bindv6only")).trim().equals("1");
+            assertEquals(systemDefault, any.onlyV6(), "bound to ::, the system default (net.ipv6.bindv6only)");
         }
     }
 
@@ -271,13 +278,13 @@ class UdpSocketTest {
             ByteBuffer heap = ByteBuffer.allocate(32);
             ByteBuffer direct = ByteBuffer.allocateDirect(32);
             long sink = 0;
-            long before = 0;
-            // three rounds of warm-up, so that the JIT has settled (a deoptimization may materialize
-            // objects it had scalar-replaced), then the measured round
-            for (int round = 0; round < 4; round++) {
-                if (round == 3) {
-                    before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-                }
+            // Three rounds of warm-up, then three measured windows of 10,000 rounds. A per-call
+            // allocation would show in every window (10,000 x 16 bytes at least); the JVM may, rarely,
+            // allocate a little on this thread for its own reasons (seen: a few hundred bytes once in
+            // dozens of runs), so one window must be exactly 0 and none may reach one byte per round.
+            long[] windows = new long[3];
+            for (int round = 0; round < 6; round++) {
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
                 for (int i = 0; i < 10_000; i++) {
                     heap.clear();
                     sink += a.send(heap);
@@ -290,9 +297,15 @@ class UdpSocketTest {
                     sink += b.receive(direct);
                     sink += b.receive(direct);  // -1: would block (or a late datagram)
                 }
+                long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                if (round >= 3) {
+                    windows[round - 3] = allocated;
+                }
             }
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            assertEquals(0, allocated, "bytes allocated by 10,000 connected send/receive rounds");
+            String measured = java.util.Arrays.toString(windows);
+            assertEquals(0, java.util.Arrays.stream(windows).min().getAsLong(),
+                    "bytes allocated per 10,000 connected send/receive rounds: " + measured);
+            assertTrue(java.util.Arrays.stream(windows).max().getAsLong() < 10_000, measured);
             assertTrue(sink > 0);
         }
     }

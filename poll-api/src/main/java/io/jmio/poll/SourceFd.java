@@ -1,5 +1,7 @@
 package io.jmio.poll;
 
+import io.jmio.poll.spi.Selector;
+
 import java.io.IOException;
 
 /**
@@ -41,17 +43,26 @@ public final class SourceFd implements Source {
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        registry.selector().register(fd, token.value(), interests.bits(), trigger);
+        selector(registry).register(fd, token.value(), interests.bits(), trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        registry.selector().reregister(fd, token.value(), interests.bits(), trigger);
+        selector(registry).reregister(fd, token.value(), interests.bits(), trigger);
     }
 
     @Override
     public void deregister(Registry registry) throws IOException {
-        registry.selector().deregister(fd);
+        selector(registry).deregister(fd);
+    }
+
+    private static Selector selector(Registry registry) {
+        Selector selector = registry.selector();
+        if (!selector.acceptsFileDescriptors()) {
+            throw new UnsupportedOperationException("the " + selector.backendName() + " backend polls sockets, not Unix"
+                    + " file descriptors: use SourceSocket");
+        }
+        return selector;
     }
 
     @Override

@@ -201,6 +201,39 @@ public abstract class Selector {
     }
 
     /**
+     * Re-arms readiness that an edge-triggered registration reported and that an I/O call has just
+     * found exhausted (it returned "would block"). Kernels that track edges themselves (epoll, kqueue)
+     * need nothing, and this does nothing there; the IOCP backend, whose AFD polls are level-based,
+     * turns a reported interest off until it is re-armed, as mio does.
+     *
+     * @param handle    a registered handle
+     * @param interests the {@link io.jmio.poll.Interest} bits whose operation would block
+     * @throws IOException         from the kernel
+     * @throws ClosedPollException if closed
+     */
+    public final void rearm(long handle, int interests) throws IOException {
+        enter("re-arm a source of");
+        try {
+            implRearm(handle, interests);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * @return true if handles are Unix file descriptors ({@link io.jmio.poll.SourceFd} is accepted);
+     *         false on IOCP, whose handles are Windows sockets
+     */
+    public boolean acceptsFileDescriptors() {
+        return true;
+    }
+
+    /** @return true if handles are Windows {@code SOCKET}s ({@link io.jmio.poll.SourceSocket} is accepted) */
+    public boolean acceptsSockets() {
+        return false;
+    }
+
+    /**
      * @param capacity number of slots
      * @return a new event buffer in this backend's layout
      */
@@ -265,6 +298,10 @@ public abstract class Selector {
 
     /** @see #deregister */
     protected abstract void implDeregister(long handle) throws IOException;
+
+    /** Does nothing: the kernel keeps edge-triggered registrations armed. @see #rearm */
+    protected void implRearm(long handle, int interests) throws IOException {
+    }
 
     /**
      * Waits in the kernel. A wait interrupted by a signal returns 0 events, not an error.

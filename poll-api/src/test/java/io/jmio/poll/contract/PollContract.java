@@ -327,6 +327,7 @@ public abstract class PollContract {
         for (int i = 0; i < 50; i++) { // warm up class loading and lazily opened JDK descriptors
             Poll.open(backend()).close();
         }
+        System.gc(); // let the JDK close descriptors of earlier tests' garbage now, not during the loop
         int before = Fds.openFdCount();
         Events e = Events.withCapacity(4);
         for (int i = 0; i < 2000; i++) {
@@ -334,7 +335,9 @@ public abstract class PollContract {
                 p.poll(e, Duration.ZERO);
             }
         }
-        assertEquals(before, Fds.openFdCount(), "descriptors leaked by 2000 open/poll/close cycles");
+        int after = Fds.openFdCount();
+        // A leak can only raise the count; the JDK may still close one of its own meanwhile.
+        assertTrue(after <= before, "descriptors leaked by 2000 open/poll/close cycles: " + before + " -> " + after);
     }
 
     // ---- errors and bad input: each leaves the poll usable -------------------------------------

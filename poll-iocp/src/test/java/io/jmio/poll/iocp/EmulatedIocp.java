@@ -1,0 +1,506 @@
+package io.jmio.poll.iocp;
+
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLERR;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLHUP;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLIN;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLONESHOT;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLOUT;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLLRDHUP;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLL_CTL_ADD;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLL_CTL_DEL;
+import static io.jmio.poll.iocp.LinuxEpoll.EPOLL_CTL_MOD;
+import static io.jmio.poll.iocp.LinuxEpoll.LIB;
+
+import io.jmio.poll.posix.Errno;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Posix;
+
+import com.kenai.jffi.MemoryIO;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A test-only emulation of the completion-port and AFD-poll contract over Linux descriptors, so that
+ * {@link IocpSelector} runs unchanged on Linux: sockets are file descriptors, readiness comes from a
+ * private epoll instance per port, and completions are written into the very native memory the
+ * selector hands over (status block, poll info, {@code OVERLAPPED_ENTRY} array), as the Windows kernel
+ * writes it. Which documented rules it implements, and which not, is listed in
+ * {@code IOCP_EMULATION.md} next to this file.
+ *
+ * <p>Handles of ports and AFD devices are synthetic numbers from 2^40 up, so they can never be taken
+ * for a descriptor. Steady-state calls allocate nothing, so the allocation contract measures the
+ * selector, not the emulation.
+ *
+ * <p>Threading: thread-safe; one thread at a time may wait in a given port, as the selector does.
+ */
+final class EmulatedIocp implements IocpSystem {
+    static final EmulatedIocp INSTANCE = new EmulatedIocp();
+
+    private static final long HANDLE_BASE = 1L << 40;
+    /** epoll {@code data} of a port's eventfd, which signals posted packets. */
+    private static final long POSTED = -1L;
+    private static final MemoryIO MEMORY = MemoryIO.getInstance();
+    private static final String POLL_CALL = "NtDeviceIoControlFile(IOCTL_AFD_POLL)";
+
+    private Object[] objects = new Object[64];
+    private int[] freeHandles = new int[64];
+    private int freeCount;
+    private int nextHandle;
+
+    EmulatedIocp() {
+    }
+
+    // ---- handle space ----------------------------------------------------------------------------
+
+    private synchronized long newHandle(Object o) {
+        int i;
+        if (freeCount > 0) {
+            i = freeHandles[--freeCount];
+        } else {
+            if (nextHandle == objects.length) {
+                objects = Arrays.copyOf(objects, objects.length * 2);
+                freeHandles = Arrays.copyOf(freeHandles, objects.length);
+            }
+            i = nextHandle++;
+        }
+        objects[i] = o;
+        return HANDLE_BASE + i;
+    }
+
+    private synchronized Object object(long handle) {
+        long i = handle - HANDLE_BASE;
+        return i >= 0 && i < nextHandle ? objects[(int) i] : null;
+    }
+
+    private synchronized Object remove(long handle) {
+        Object o = object(handle);
+        if (o != null) {
+            objects[(int) (handle - HANDLE_BASE)] = null;
+            freeHandles[freeCount++] = (int) (handle - HANDLE_BASE);
+        }
+        return o;
+    }
+
+    private Port port(long handle) throws IOException {
+        Object o = object(handle);
+        if (!(o instanceof Port)) {
+            throw WindowsErrors.win32("GetQueuedCompletionStatusEx", WindowsErrors.ERROR_INVALID_HANDLE, "handle " + handle);
+        }
+        return (Port) o;
+    }
+
+    private Afd afd(long handle, String call) throws IOException {
+        Object o = object(handle);
+        if (!(o instanceof Afd)) {
+            throw WindowsErrors.ntStatus(call, WindowsErrors.STATUS_INVALID_HANDLE, WindowsErrors.ERROR_INVALID_HANDLE,
+                    "handle " + handle);
+        }
+        return (Afd) o;
+    }
+
+    // ---- the emulated objects --------------------------------------------------------------------
+
+    /** An AFD handle: associated with one port under one key. */
+    private static final class Afd {
+        final Port port;
+        final long key;
+
+        Afd(Port port, long key) {
+            this.port = port;
+            this.key = key;
+        }
+    }
+
+    /** One AFD poll in flight. */
+    private static final class Op {
+        final int id;
+        boolean active;
+        Afd afd;
+        long apcContext;
+        long ioStatusBlock;
+        long pollInfo;
+        int fd;
+        int afdMask;
+        int epollMask;
+
+        Op(int id) {
+            this.id = id;
+        }
+    }
+
+    /** A completion port: a packet queue, an epoll instance for readiness, an eventfd for posts. */
+    private static final class Port {
+        final int epfd;
+        final int eventfd;
+        final ByteBuffer scratch = NativeMemory.allocate(16);
+        final long scratchAddress = NativeMemory.address(scratch);
+        final ByteBuffer ctlEvent = NativeMemory.allocate(16);
+        final long ctlEventAddress = NativeMemory.address(ctlEvent);
+        ByteBuffer waitEvents = NativeMemory.allocate(64 * LinuxEpoll.EVENT_SIZE);
+        long waitEventsAddress = NativeMemory.address(waitEvents);
+        int waitCapacity = 64;
+
+        long[] keys = new long[64];
+        long[] overlappeds = new long[64];
+        int[] bytes = new int[64];
+        int head;
+        int size;
+
+        Op[] ops = new Op[0];
+        int[] freeOps = new int[0];
+        int freeOpCount;
+
+        Port(int epfd, int eventfd) {
+            this.epfd = epfd;
+            this.eventfd = eventfd;
+            scratch.putLong(0, 1L);
+        }
+
+        /** Queues a packet; the caller signals the eventfd. Guarded by this. */
+        void enqueue(long key, long overlapped, int n) {
+            if (size == keys.length) {
+                long[] k = new long[size * 2];
+                long[] o = new long[size * 2];
+                int[] b = new int[size * 2];
+                for (int i = 0; i < size; i++) {
+                    int j = (head + i) % keys.length;
+                    k[i] = keys[j];
+                    o[i] = overlappeds[j];
+                    b[i] = bytes[j];
+                }
+                keys = k;
+                overlappeds = o;
+                bytes = b;
+                head = 0;
+            }
+            int tail = (head + size) % keys.length;
+            keys[tail] = key;
+            overlappeds[tail] = overlapped;
+            bytes[tail] = n;
+            size++;
+        }
+
+        /** Moves queued packets into the entry array from index {@code n}; returns the new count. */
+        synchronized int take(long entries, int n, int count) {
+            while (size > 0 && n < count) {
+                writeEntry(entries, n++, keys[head], overlappeds[head], bytes[head]);
+                head = (head + 1) % keys.length;
+                size--;
+            }
+            return n;
+        }
+
+        void signal() throws IOException {
+            Posix.write(eventfd, scratchAddress, 8);
+        }
+
+        Op newOp() {
+            if (freeOpCount == 0) {
+                int first = ops.length;
+                ops = Arrays.copyOf(ops, Math.max(16, first * 2));
+                freeOps = Arrays.copyOf(freeOps, ops.length);
+                for (int i = ops.length - 1; i >= first; i--) {
+                    ops[i] = new Op(i);
+                    freeOps[freeOpCount++] = i;
+                }
+            }
+            Op op = ops[freeOps[--freeOpCount]];
+            op.active = true;
+            return op;
+        }
+
+        void freeOp(Op op) {
+            op.active = false;
+            op.afd = null;
+            freeOps[freeOpCount++] = op.id;
+        }
+
+        int ctl(int op, int fd, int events, long data) {
+            ctlEvent.putInt(0, events);
+            ctlEvent.putLong(LinuxEpoll.EVENT_DATA_OFFSET, data);
+            return LIB.epoll_ctl(epfd, op, fd, ctlEventAddress);
+        }
+
+        void ensureWaitCapacity(int count) {
+            if (count > waitCapacity) {
+                waitEvents = NativeMemory.allocate(count * LinuxEpoll.EVENT_SIZE);
+                waitEventsAddress = NativeMemory.address(waitEvents);
+                waitCapacity = count;
+            }
+        }
+    }
+
+    private static void writeEntry(long entries, int i, long key, long overlapped, int n) {
+        long e = entries + (long) i * OverlappedEntryDescriptor.SIZE;
+        MEMORY.putLong(e + OverlappedEntryDescriptor.COMPLETION_KEY_OFFSET, key);
+        MEMORY.putLong(e + OverlappedEntryDescriptor.OVERLAPPED_OFFSET, overlapped);
+        MEMORY.putLong(e + OverlappedEntryDescriptor.INTERNAL_OFFSET, 0);
+        MEMORY.putInt(e + OverlappedEntryDescriptor.BYTES_TRANSFERRED_OFFSET, n);
+    }
+
+    // ---- IocpSystem ------------------------------------------------------------------------------
+
+    @Override
+    public long createPort() throws IOException {
+        int epfd = LIB.epoll_create1(LinuxEpoll.EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            throw Posix.exception("epoll_create1", Posix.lastErrno(), "emulated CreateIoCompletionPort");
+        }
+        int efd = LIB.eventfd(0, LinuxEpoll.EFD_CLOEXEC | LinuxEpoll.EFD_NONBLOCK);
+        if (efd < 0) {
+            IOException e = Posix.exception("eventfd", Posix.lastErrno(), "emulated CreateIoCompletionPort");
+            Posix.closeQuietly(epfd, e);
+            throw e;
+        }
+        Port port = new Port(epfd, efd);
+        if (port.ctl(EPOLL_CTL_ADD, efd, EPOLLIN, POSTED) < 0) {
+            IOException e = Posix.exception("epoll_ctl", Posix.lastErrno(), "emulated CreateIoCompletionPort");
+            Posix.closeQuietly(efd, e);
+            Posix.closeQuietly(epfd, e);
+            throw e;
+        }
+        return newHandle(port);
+    }
+
+    @Override
+    public int getQueuedCompletionStatusEx(long portHandle, long entries, int count, long removedAddress, int timeoutMillis)
+            throws IOException {
+        Port p = port(portHandle);
+        p.ensureWaitCapacity(count);
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        int n = 0;
+        while (true) {
+            n = p.take(entries, n, count);
+            if (n == count) {
+                break;
+            }
+            int wait = n > 0 ? 0 : millisLeft(deadline, timeoutMillis);
+            int m = LIB.epoll_wait(p.epfd, p.waitEventsAddress, count - n, wait);
+            if (m < 0) {
+                int errno = Posix.lastErrno();
+                if (errno != Errno.EINTR) {
+                    throw Posix.exception("epoll_wait", errno, "emulated GetQueuedCompletionStatusEx");
+                }
+                m = 0;
+            }
+            for (int j = 0; j < m; j++) {
+                int at = j * LinuxEpoll.EVENT_SIZE;
+                int events = p.waitEvents.getInt(at);
+                long data = p.waitEvents.getLong(at + LinuxEpoll.EVENT_DATA_OFFSET);
+                if (data == POSTED) {
+                    Posix.read(p.eventfd, p.scratchAddress + 8, 8); // reset; packets are taken below
+                } else {
+                    n = complete(p, (int) data, events, entries, n);
+                }
+            }
+            n = p.take(entries, n, count);
+            if (n > 0 || wait == 0) {
+                break;
+            }
+        }
+        MEMORY.putInt(removedAddress, n);
+        return n;
+    }
+
+    private static int millisLeft(long deadline, int timeoutMillis) {
+        if (timeoutMillis < 0) {
+            return -1;
+        }
+        long left = deadline - System.nanoTime();
+        return left <= 0 ? 0 : (int) ((left + 999_999L) / 1_000_000L);
+    }
+
+    /** An epoll report for a poll: completes it as AFD would, or leaves it waiting. */
+    private int complete(Port p, int id, int epollEvents, long entries, int n) {
+        synchronized (p) {
+            Op op = id < p.ops.length ? p.ops[id] : null;
+            if (op == null || !op.active) {
+                return n; // cancelled after epoll reported it
+            }
+            int afd = toAfd(epollEvents) & op.afdMask;
+            if (afd == 0) {
+                // Readiness nobody asked for. Wait on, unless it is a hang-up or error, which epoll
+                // would report forever: then the poll stays pending, as an AFD poll waits for its bits.
+                if ((epollEvents & (EPOLLHUP | EPOLLERR)) == 0) {
+                    p.ctl(EPOLL_CTL_MOD, op.fd, op.epollMask, op.id);
+                }
+                return n;
+            }
+            p.ctl(EPOLL_CTL_DEL, op.fd, 0, 0);
+            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.NUMBER_OF_HANDLES_OFFSET, 1);
+            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.EVENTS_OFFSET, afd);
+            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_SUCCESS);
+            MEMORY.putLong(op.ioStatusBlock + IoStatusBlockDescriptor.INFORMATION_OFFSET, AfdPollInfoDescriptor.SIZE);
+            MEMORY.putInt(op.ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_SUCCESS);
+            writeEntry(entries, n, op.afd.key, op.apcContext, AfdPollInfoDescriptor.SIZE);
+            p.freeOp(op);
+            return n + 1;
+        }
+    }
+
+    /** The AFD bits a Linux readiness report stands for (see IOCP_EMULATION.md). */
+    static int toAfd(int epollEvents) {
+        int afd = 0;
+        if ((epollEvents & EPOLLIN) != 0) {
+            afd |= AfdEvents.RECEIVE;
+        }
+        if ((epollEvents & (EPOLLRDHUP | EPOLLHUP)) != 0) {
+            afd |= AfdEvents.DISCONNECT;
+        }
+        if ((epollEvents & EPOLLOUT) != 0) {
+            afd |= AfdEvents.SEND;
+        }
+        if ((epollEvents & EPOLLERR) != 0) {
+            afd |= AfdEvents.ABORT;
+        }
+        return afd;
+    }
+
+    /** The epoll interest that can produce the AFD bits of {@code afdMask}. */
+    static int toEpoll(int afdMask) {
+        int e = EPOLLONESHOT;
+        if ((afdMask & (AfdEvents.RECEIVE | AfdEvents.ACCEPT)) != 0) {
+            e |= EPOLLIN;
+        }
+        if ((afdMask & AfdEvents.DISCONNECT) != 0) {
+            e |= EPOLLRDHUP;
+        }
+        if ((afdMask & AfdEvents.SEND) != 0) {
+            e |= EPOLLOUT;
+        }
+        return e;
+    }
+
+    @Override
+    public void postQueuedCompletionStatus(long portHandle, int n, long key, long overlapped) throws IOException {
+        Port p = port(portHandle);
+        synchronized (p) {
+            p.enqueue(key, overlapped, n);
+        }
+        p.signal();
+    }
+
+    @Override
+    public long openAfd(long portHandle, long key) throws IOException {
+        return newHandle(new Afd(port(portHandle), key));
+    }
+
+    @Override
+    public int afdPoll(long afdHandle, long apcContext, long ioStatusBlock, long pollInfo) throws IOException {
+        Afd a = afd(afdHandle, POLL_CALL);
+        if (MEMORY.getInt(pollInfo + AfdPollInfoDescriptor.NUMBER_OF_HANDLES_OFFSET) != 1) {
+            throw WindowsErrors.ntStatus(POLL_CALL, WindowsErrors.STATUS_INVALID_PARAMETER,
+                    WindowsErrors.ERROR_INVALID_PARAMETER, "the emulation polls one handle per request");
+        }
+        long socket = MEMORY.getLong(pollInfo + AfdPollInfoDescriptor.HANDLE_OFFSET);
+        int mask = MEMORY.getInt(pollInfo + AfdPollInfoDescriptor.EVENTS_OFFSET);
+        Port p = a.port;
+        synchronized (p) {
+            Op op = p.newOp();
+            op.afd = a;
+            op.apcContext = apcContext;
+            op.ioStatusBlock = ioStatusBlock;
+            op.pollInfo = pollInfo;
+            op.fd = (int) socket;
+            op.afdMask = mask;
+            op.epollMask = toEpoll(mask);
+            MEMORY.putInt(ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_PENDING);
+            if (p.ctl(EPOLL_CTL_ADD, op.fd, op.epollMask, op.id) < 0) {
+                int errno = Posix.lastErrno();
+                p.freeOp(op);
+                int status = errno == Errno.EBADF ? WindowsErrors.STATUS_INVALID_HANDLE : WindowsErrors.STATUS_INVALID_PARAMETER;
+                throw WindowsErrors.ntStatus(POLL_CALL, status, errno == Errno.EBADF ? WindowsErrors.ERROR_INVALID_HANDLE
+                        : WindowsErrors.ERROR_INVALID_PARAMETER, "emulated over epoll_ctl(ADD) of fd " + socket + ": "
+                        + Errno.current().name(errno));
+            }
+        }
+        return WindowsErrors.STATUS_PENDING;
+    }
+
+    @Override
+    public boolean afdCancel(long afdHandle, long ioStatusBlock) throws IOException {
+        Afd a = afd(afdHandle, "NtCancelIoFileEx");
+        Port p = a.port;
+        synchronized (p) {
+            Op found = null;
+            for (Op op : p.ops) {
+                if (op.active && op.afd == a && op.ioStatusBlock == ioStatusBlock) {
+                    found = op;
+                    break;
+                }
+            }
+            if (found == null) {
+                return false;
+            }
+            cancel(p, found);
+        }
+        p.signal();
+        return true;
+    }
+
+    /** Completes {@code op} with {@code STATUS_CANCELLED}. Guarded by {@code p}. */
+    private static void cancel(Port p, Op op) {
+        p.ctl(EPOLL_CTL_DEL, op.fd, 0, 0); // fails harmlessly if the fd was closed meanwhile
+        MEMORY.putLong(op.ioStatusBlock + IoStatusBlockDescriptor.INFORMATION_OFFSET, 0);
+        MEMORY.putInt(op.ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_CANCELLED);
+        p.enqueue(op.afd.key, op.apcContext, 0);
+        p.freeOp(op);
+    }
+
+    @Override
+    public long baseSocket(long socket) throws IOException {
+        if (socket < 0 || socket > Integer.MAX_VALUE || (LIB.isatty((int) socket) == 0 && Posix.lastErrno() == Errno.EBADF)) {
+            throw WindowsErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", WindowsErrors.WSAENOTSOCK, "socket " + socket);
+        }
+        return socket;
+    }
+
+    @Override
+    public void closeHandle(long handle) throws IOException {
+        Object o = remove(handle);
+        if (o instanceof Port) {
+            Port p = (Port) o;
+            try {
+                Posix.close(p.eventfd);
+            } finally {
+                Posix.close(p.epfd);
+            }
+        } else if (o instanceof Afd) {
+            // Closing an AFD handle cancels its requests: each completes with STATUS_CANCELLED.
+            Afd a = (Afd) o;
+            synchronized (a.port) {
+                for (Op op : a.port.ops) {
+                    if (op.active && op.afd == a) {
+                        cancel(a.port, op);
+                    }
+                }
+            }
+            a.port.signal();
+        } else {
+            throw WindowsErrors.win32("CloseHandle", WindowsErrors.ERROR_INVALID_HANDLE, "handle " + handle);
+        }
+    }
+
+    /** @return the number of AFD polls in flight on all ports, for tests */
+    synchronized int pollsInFlight() {
+        int n = 0;
+        for (int i = 0; i < nextHandle; i++) {
+            if (objects[i] instanceof Port) {
+                Port p = (Port) objects[i];
+                synchronized (p) {
+                    for (Op op : p.ops) {
+                        n += op.active ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean handlesAreFileDescriptors() {
+        return true;
+    }
+}

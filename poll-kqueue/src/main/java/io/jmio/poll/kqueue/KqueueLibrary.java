@@ -1,0 +1,67 @@
+package io.jmio.poll.kqueue;
+
+import io.jmio.poll.posix.Platform;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.types.intptr_t;
+import jnr.ffi.types.size_t;
+
+/**
+ * The jnr-ffi binding of {@code kqueue} and {@code kevent}. Only {@link KqueueNative} calls it.
+ *
+ * <p>The interface is public at the JVM level only because jnr-ffi implements it in a class loader of
+ * its own; this package-private holder keeps it out of reach of other packages. Pointers are raw
+ * addresses ({@code @intptr_t long}): no jnr {@code Struct} is built per call.
+ *
+ * <p>The library is loaded only on macOS and the BSDs: on any other OS the holder records why not and
+ * never touches the native loader, so the Linux build and tests never try to bind {@code kqueue}.
+ * Loading fails immediately if a symbol is missing, not at the first call. On NetBSD both methods
+ * are bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
+ * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec).
+ *
+ * <p>Threading: the bound library is thread-safe, as the system calls are.
+ */
+final class KqueueLibrary {
+    private KqueueLibrary() {
+    }
+
+    /** Signatures as in {@code sys/event.h}. */
+    public interface Lib {
+        int kqueue();
+
+        /** macOS, FreeBSD, OpenBSD, DragonFly: {@code int} counts. */
+        int kevent(int kq, @intptr_t long changelist, int nchanges, @intptr_t long eventlist, int nevents,
+                @intptr_t long timeout);
+
+        /** NetBSD: {@code size_t} counts; bound to the same symbol as {@link #kevent}. */
+        int keventSizeT(int kq, @intptr_t long changelist, @size_t long nchanges, @intptr_t long eventlist,
+                @size_t long nevents, @intptr_t long timeout);
+    }
+
+    /** The bound library, or null. */
+    static final Lib LIB;
+    /** Why it is not bound, or null. */
+    static final Throwable LOAD_FAILURE;
+
+    static {
+        Lib lib = null;
+        Throwable failure = null;
+        Platform platform = Platform.current();
+        if (!platform.isBsd()) {
+            failure = new UnsupportedOperationException("kqueue exists on macOS and the BSDs only, not on "
+                    + System.getProperty("os.name") + "; the kqueue library was not loaded");
+        } else {
+            try {
+                String symbol = platform == Platform.NETBSD ? KqueueAbi.NETBSD.keventSymbol : "kevent";
+                lib = LibraryLoader.create(Lib.class)
+                        .map("kevent", symbol)
+                        .map("keventSizeT", symbol)
+                        .failImmediately()
+                        .load("c");
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        LIB = lib;
+        LOAD_FAILURE = failure;
+    }
+}

@@ -1,0 +1,525 @@
+package io.jmio.poll.kqueue;
+
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLERR;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLET;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLHUP;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLIN;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLOUT;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLLRDHUP;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLL_CTL_ADD;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLL_CTL_DEL;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.EPOLL_CTL_MOD;
+import static io.jmio.poll.kqueue.LinuxTestLibrary.LIB;
+
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.posix.Errno;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A test-only emulation of the kqueue/kevent kernel contract over real Linux descriptors and epoll,
+ * so that {@link KqueueSelector} can run, unchanged, on this Linux machine: the idea of the libkqueue
+ * project, written afresh and much smaller. It is <b>not</b> the kernel: what it implements, what it
+ * approximates and what it leaves out is listed in {@code KQUEUE_EMULATION.md} next to this file.
+ *
+ * <p>Each emulated kqueue is a real epoll descriptor (so {@link #kqueue()} returns a real, closable
+ * descriptor number) plus an eventfd that {@code NOTE_TRIGGER} writes to wake a blocked wait. The
+ * {@code struct kevent} arrays are read and written in the layout and with the filter numbers of the
+ * {@link KqueueAbi} given to the constructor, so the selector's translation for each OS is exercised
+ * byte for byte. Errors are Linux errno values (the selector compares against {@link Errno}, which on
+ * Linux holds Linux numbers).
+ *
+ * <p>Threading: thread-safe; one lock per emulated kqueue, never held across {@code epoll_wait}.
+ */
+final class EmulatedKqueueSystem implements KqueueSystem {
+    private final KqueueAbi abi;
+    private final Map<Integer, Queue> queues = new ConcurrentHashMap<>();
+
+    EmulatedKqueueSystem(KqueueAbi abi) {
+        this.abi = abi;
+    }
+
+    @Override
+    public KqueueAbi abi() {
+        return abi;
+    }
+
+    @Override
+    public int kqueue() throws SyscallException {
+        Queue q = new Queue(abi);
+        queues.put(q.epfd, q);
+        return q.epfd;
+    }
+
+    @Override
+    public int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
+        Queue q = queues.get(kq);
+        if (q == null) {
+            return -Errno.EBADF;
+        }
+        return q.kevent(changes, nchanges, events, nevents, timeout);
+    }
+
+    @Override
+    public void close(int fd) throws SyscallException {
+        Queue q = queues.remove(fd);
+        if (q != null) {
+            q.close();
+        } else {
+            Posix.close(fd);
+        }
+    }
+
+    @Override
+    public int[] pipe() throws SyscallException {
+        return Posix.pipe();
+    }
+
+    @Override
+    public long read(int fd, long address, long length) throws SyscallException {
+        return Posix.read(fd, address, length);
+    }
+
+    @Override
+    public long write(int fd, long address, long length) throws SyscallException {
+        return Posix.write(fd, address, length);
+    }
+
+    /** @return the number of open emulated kqueues, for leak checks */
+    int openQueues() {
+        return queues.size();
+    }
+
+    /** One filter registration: the kernel's knote. */
+    private static final class Knote {
+        final long ident;
+        final int filter;
+        /** {@code EV_CLEAR}, {@code EV_ONESHOT}, {@code EV_DISPATCH} as given when added. */
+        final int flags;
+        /** The file the descriptor referred to when added ({@code /proc/self/fd} link), or null. */
+        final String identity;
+        long udata;
+        boolean enabled;
+        /** {@code EVFILT_USER}: triggered and not yet reported (or reported, without {@code EV_CLEAR}). */
+        boolean triggered;
+        int userFflags;
+
+        Knote(long ident, int filter, int flags, String identity) {
+            this.ident = ident;
+            this.filter = filter;
+            this.flags = flags;
+            this.identity = identity;
+        }
+    }
+
+    /** A kevent waiting for room in the caller's array. */
+    private static final class Ready {
+        final Knote knote;
+        final int flags;
+        final long data;
+
+        Ready(Knote knote, int flags, long data) {
+            this.knote = knote;
+            this.flags = flags;
+            this.data = data;
+        }
+    }
+
+    /** One emulated kqueue. */
+    private static final class Queue {
+        private static final long EVENTFD_MARK = -1L;
+        private static final int PERSISTENT_FLAGS = KqueueAbi.EV_CLEAR | KqueueAbi.EV_ONESHOT | KqueueAbi.EV_DISPATCH;
+
+        final KqueueAbi abi;
+        final KeventDescriptor layout;
+        final int epfd;
+        final int eventfd;
+        /** OpenBSD and NetBSD take a new {@code udata} only with {@code EV_ADD}; the others with any change. */
+        final boolean udataOnlyWithAdd;
+        final Map<Long, Knote> knotes = new HashMap<>();
+        final List<Knote> userKnotes = new ArrayList<>();
+        /** Descriptors currently in the epoll set, with the events they were added for. */
+        final Map<Integer, Integer> inEpoll = new HashMap<>();
+        final ArrayDeque<Ready> overflow = new ArrayDeque<>();
+        final ByteBuffer scratch = NativeMemory.allocate(16);
+        final long scratchAddress = NativeMemory.address(scratch);
+
+        Queue(KqueueAbi abi) throws SyscallException {
+            this.abi = abi;
+            this.layout = abi.layout;
+            this.udataOnlyWithAdd = abi == KqueueAbi.OPENBSD || abi == KqueueAbi.NETBSD;
+            int ep = LIB.epoll_create1(LinuxTestLibrary.EPOLL_CLOEXEC);
+            if (ep < 0) {
+                throw Posix.exception("epoll_create1", LinuxTestLibrary.errno(), "emulated kqueue");
+            }
+            int efd = LIB.eventfd(0, LinuxTestLibrary.EFD_CLOEXEC | LinuxTestLibrary.EFD_NONBLOCK);
+            if (efd < 0) {
+                SyscallException e = Posix.exception("eventfd", LinuxTestLibrary.errno(), "emulated kqueue");
+                Posix.closeQuietly(ep, e);
+                throw e;
+            }
+            this.epfd = ep;
+            this.eventfd = efd;
+            if (ctl(EPOLL_CTL_ADD, efd, EPOLLIN, EVENTFD_MARK) != 0) {
+                throw Posix.exception("epoll_ctl", LinuxTestLibrary.errno(), "emulated kqueue");
+            }
+        }
+
+        void close() throws SyscallException {
+            SyscallException first = null;
+            try {
+                Posix.close(eventfd);
+            } catch (SyscallException e) {
+                first = e;
+            }
+            Posix.close(epfd);
+            if (first != null) {
+                throw first;
+            }
+        }
+
+        private static ByteBuffer view(long address, int bytes) {
+            return com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, bytes).order(ByteOrder.nativeOrder());
+        }
+
+        private static long key(long ident, int filter) {
+            return ident * 64 + (filter & 63);
+        }
+
+        private boolean isFdFilter(int filter) {
+            return filter == abi.evfiltRead || filter == abi.evfiltWrite;
+        }
+
+        // ------------------------------------------------------------ kevent(2)
+
+        int kevent(long changes, int nchanges, long events, int nevents, long timeout) {
+            ByteBuffer in = nchanges > 0 ? view(changes, nchanges * layout.size) : null;
+            ByteBuffer out = nevents > 0 ? view(events, nevents * layout.size) : null;
+            int written = 0;
+            synchronized (this) {
+                for (int i = 0; i < nchanges; i++) {
+                    long ident = layout.ident(in, i);
+                    int filter = layout.filter(in, i);
+                    int flags = layout.flags(in, i);
+                    int fflags = layout.fflags(in, i);
+                    long udata = layout.udata(in, i);
+                    int error = apply(ident, filter, flags, fflags, udata);
+                    if (error != 0 || (flags & KqueueAbi.EV_RECEIPT) != 0) {
+                        if (written == nevents) {
+                            return -error; // as FreeBSD: no room, the error is the call's result
+                        }
+                        // The change itself comes back, with EV_ERROR and the result in data.
+                        layout.put(out, written++, ident, filter, KqueueAbi.EV_ERROR, fflags, error, udata);
+                    }
+                }
+            }
+            if (written > 0 || nevents == 0) {
+                return written;
+            }
+            return scan(out, nevents, timeout);
+        }
+
+        /** Applies one change as the man page says; @return 0 or an errno. */
+        private int apply(long ident, int filter, int flags, int fflags, long udata) {
+            boolean fdFilter = isFdFilter(filter);
+            if (!fdFilter && (filter != abi.evfiltUser || abi.evfiltUser == KqueueAbi.NONE)) {
+                return Errno.EINVAL;
+            }
+            String identity = null;
+            if (fdFilter) {
+                if (ident > Integer.MAX_VALUE || LIB.fcntl((int) ident, LinuxTestLibrary.F_GETFD, 0) < 0) {
+                    return Errno.EBADF;
+                }
+                identity = identity((int) ident);
+                dropIfClosedSince((int) ident, identity);
+            }
+            long key = key(ident, filter);
+            Knote kn = knotes.get(key);
+            if (kn == null) {
+                if ((flags & KqueueAbi.EV_ADD) == 0) {
+                    return Errno.ENOENT;
+                }
+                kn = new Knote(ident, filter, flags & PERSISTENT_FLAGS, identity);
+                kn.udata = udata;
+                kn.enabled = (flags & KqueueAbi.EV_DISABLE) == 0;
+                knotes.put(key, kn);
+                if (fdFilter) {
+                    int error = syncEpoll((int) ident, true);
+                    if (error != 0) {
+                        knotes.remove(key);
+                        syncEpoll((int) ident, false);
+                        return error;
+                    }
+                } else {
+                    userKnotes.add(kn);
+                    touchUser(kn, fflags);
+                }
+                return 0;
+            }
+            if ((flags & KqueueAbi.EV_DELETE) != 0) {
+                knotes.remove(key);
+                Knote deleted = kn;
+                overflow.removeIf(r -> r.knote == deleted);
+                if (fdFilter) {
+                    syncEpoll((int) ident, false);
+                } else {
+                    userKnotes.remove(kn);
+                }
+                return 0;
+            }
+            if (!udataOnlyWithAdd || (flags & KqueueAbi.EV_ADD) != 0) {
+                kn.udata = udata;
+            }
+            if ((flags & KqueueAbi.EV_DISABLE) != 0) {
+                kn.enabled = false;
+            }
+            if ((flags & KqueueAbi.EV_ENABLE) != 0) {
+                kn.enabled = true;
+            }
+            if (fdFilter) {
+                // A modification re-evaluates the filter (an EPOLL_CTL_MOD re-checks readiness).
+                return syncEpoll((int) ident, true);
+            }
+            touchUser(kn, fflags);
+            return 0;
+        }
+
+        private void touchUser(Knote kn, int fflags) {
+            kn.userFflags = fflags & 0x00FFFFFF;
+            if ((fflags & KqueueAbi.NOTE_TRIGGER) != 0) {
+                kn.triggered = true;
+            }
+            if (kn.triggered && kn.enabled) {
+                signal();
+            }
+        }
+
+        private void signal() {
+            scratch.putLong(0, 1);
+            try {
+                Posix.write(eventfd, scratchAddress, 8);
+            } catch (SyscallException e) {
+                throw new IllegalStateException("emulated kqueue cannot signal its eventfd", e);
+            }
+        }
+
+        /** The file behind a descriptor: {@code pipe:[inode]}, {@code socket:[inode]} or a path. */
+        private static String identity(int fd) {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+
+        /** A kernel drops a descriptor's knotes when it is closed: drop ours once the file changed. */
+        private void dropIfClosedSince(int fd, String identity) {
+            boolean stale = false;
+            for (int filter : new int[] {abi.evfiltRead, abi.evfiltWrite}) {
+                Knote kn = knotes.get(key(fd, filter));
+                if (kn != null && !kn.identity.equals(identity)) {
+                    knotes.remove(key(fd, filter));
+                    Knote gone = kn;
+                    overflow.removeIf(r -> r.knote == gone);
+                    stale = true;
+                }
+            }
+            if (stale && inEpoll.remove(fd) != null) {
+                ctl(EPOLL_CTL_DEL, fd, 0, fd); // ENOENT expected: epoll dropped the closed file itself
+            }
+        }
+
+        /** Puts the descriptor in the epoll set with the events its enabled knotes want. */
+        private int syncEpoll(int fd, boolean reevaluate) {
+            Knote read = knotes.get(key(fd, abi.evfiltRead));
+            Knote write = knotes.get(key(fd, abi.evfiltWrite));
+            int events = 0;
+            boolean clear = false;
+            if (read != null) {
+                clear |= (read.flags & KqueueAbi.EV_CLEAR) != 0;
+                events |= read.enabled ? EPOLLIN | EPOLLRDHUP : 0;
+            }
+            if (write != null) {
+                clear |= (write.flags & KqueueAbi.EV_CLEAR) != 0;
+                events |= write.enabled ? EPOLLOUT : 0;
+            }
+            Integer current = inEpoll.get(fd);
+            if (events == 0) {
+                if (current != null) {
+                    inEpoll.remove(fd);
+                    ctl(EPOLL_CTL_DEL, fd, 0, fd);
+                }
+                return 0;
+            }
+            events |= clear ? EPOLLET : 0;
+            if (current != null && current == events && !reevaluate) {
+                return 0;
+            }
+            int op = current == null ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+            if (ctl(op, fd, events, fd) != 0) {
+                int errno = LinuxTestLibrary.errno();
+                if (op == EPOLL_CTL_MOD && errno == Errno.ENOENT) {
+                    op = EPOLL_CTL_ADD;
+                } else if (op == EPOLL_CTL_ADD && errno == Errno.EEXIST) {
+                    op = EPOLL_CTL_MOD;
+                } else {
+                    return errno;
+                }
+                if (ctl(op, fd, events, fd) != 0) {
+                    return LinuxTestLibrary.errno();
+                }
+            }
+            inEpoll.put(fd, events);
+            return 0;
+        }
+
+        private int ctl(int op, int fd, int events, long data) {
+            ByteBuffer ev = NativeMemory.allocate(16);
+            ev.putInt(0, events);
+            ev.putLong(LinuxTestLibrary.EPOLL_DATA_OFFSET, data);
+            return LIB.epoll_ctl(epfd, op, fd, NativeMemory.address(ev)) < 0 ? -1 : 0;
+        }
+
+        // ------------------------------------------------------------ scanning
+
+        private int scan(ByteBuffer out, int nevents, long timeout) {
+            long deadline = 0;
+            boolean forever = timeout == 0;
+            if (!forever) {
+                ByteBuffer ts = view(timeout, TimespecDescriptor.SIZE);
+                deadline = System.nanoTime() + TimespecDescriptor.nanos(ts);
+            }
+            ByteBuffer epollEvents = NativeMemory.allocate(nevents * LinuxTestLibrary.EPOLL_EVENT_SIZE);
+            for (;;) {
+                int written;
+                synchronized (this) {
+                    written = deliverPending(out, 0, nevents);
+                    written = deliverUser(out, written, nevents);
+                }
+                if (written == nevents) {
+                    return written;
+                }
+                int waitMillis;
+                if (written > 0) {
+                    waitMillis = 0;
+                } else if (forever) {
+                    waitMillis = -1;
+                } else {
+                    long left = deadline - System.nanoTime();
+                    waitMillis = left <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+                }
+                int n = LIB.epoll_wait(epfd, NativeMemory.address(epollEvents), nevents - written, waitMillis);
+                if (n < 0) {
+                    int errno = LinuxTestLibrary.errno();
+                    return written > 0 ? written : -errno;
+                }
+                synchronized (this) {
+                    for (int i = 0; i < n; i++) {
+                        int base = i * LinuxTestLibrary.EPOLL_EVENT_SIZE;
+                        int ev = epollEvents.getInt(base);
+                        long data = epollEvents.getLong(base + LinuxTestLibrary.EPOLL_DATA_OFFSET);
+                        if (data == EVENTFD_MARK) {
+                            drainEventfd();
+                            continue;
+                        }
+                        written = deliverFd((int) data, ev, out, written, nevents);
+                    }
+                    written = deliverUser(out, written, nevents);
+                }
+                if (written > 0) {
+                    return written;
+                }
+                if (!forever && System.nanoTime() - deadline >= 0) {
+                    return 0;
+                }
+            }
+        }
+
+        private void drainEventfd() {
+            try {
+                Posix.read(eventfd, scratchAddress, 8);
+            } catch (SyscallException e) {
+                throw new IllegalStateException("emulated kqueue cannot read its eventfd", e);
+            }
+        }
+
+        private int deliverFd(int fd, int ev, ByteBuffer out, int written, int nevents) {
+            Knote read = knotes.get(key(fd, abi.evfiltRead));
+            if (read != null && read.enabled && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+                int eof = (ev & (EPOLLRDHUP | EPOLLHUP)) != 0 ? KqueueAbi.EV_EOF : 0;
+                written = emit(new Ready(read, read.flags | eof, bytesReadable(fd)), out, written, nevents);
+            }
+            Knote write = knotes.get(key(fd, abi.evfiltWrite));
+            if (write != null && write.enabled && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) {
+                int eof = (ev & (EPOLLHUP | EPOLLERR)) != 0 ? KqueueAbi.EV_EOF : 0;
+                written = emit(new Ready(write, write.flags | eof, 0), out, written, nevents);
+            }
+            return written;
+        }
+
+        private int deliverUser(ByteBuffer out, int written, int nevents) {
+            for (Knote kn : new ArrayList<>(userKnotes)) {
+                if (kn.enabled && kn.triggered && written < nevents) {
+                    if ((kn.flags & KqueueAbi.EV_CLEAR) != 0) {
+                        kn.triggered = false;
+                    }
+                    written = emit(new Ready(kn, kn.flags, 0), out, written, nevents);
+                }
+            }
+            return written;
+        }
+
+        private int deliverPending(ByteBuffer out, int written, int nevents) {
+            for (Iterator<Ready> it = overflow.iterator(); it.hasNext() && written < nevents; ) {
+                Ready r = it.next();
+                it.remove();
+                if (knotes.get(key(r.knote.ident, r.knote.filter)) == r.knote && r.knote.enabled) {
+                    written = emit(r, out, written, nevents);
+                }
+            }
+            return written;
+        }
+
+        /** Writes one event, or keeps it for the next call when the array is full; then applies
+         *  {@code EV_ONESHOT} (delete) or {@code EV_DISPATCH} (disable). */
+        private int emit(Ready r, ByteBuffer out, int written, int nevents) {
+            Knote kn = r.knote;
+            if (written == nevents) {
+                overflow.add(r);
+                return written;
+            }
+            layout.put(out, written, kn.ident, kn.filter, r.flags, kn.filter == abi.evfiltUser ? kn.userFflags : 0, r.data, kn.udata);
+            if ((kn.flags & KqueueAbi.EV_ONESHOT) != 0) {
+                knotes.remove(key(kn.ident, kn.filter));
+                userKnotes.remove(kn);
+                if (isFdFilter(kn.filter)) {
+                    syncEpoll((int) kn.ident, false);
+                }
+            } else if ((kn.flags & KqueueAbi.EV_DISPATCH) != 0) {
+                kn.enabled = false;
+                if (isFdFilter(kn.filter)) {
+                    syncEpoll((int) kn.ident, false);
+                }
+            }
+            return written + 1;
+        }
+
+        private long bytesReadable(int fd) {
+            scratch.putInt(8, 0);
+            return LIB.ioctl(fd, LinuxTestLibrary.FIONREAD, scratchAddress + 8) < 0 ? 0 : scratch.getInt(8);
+        }
+    }
+}

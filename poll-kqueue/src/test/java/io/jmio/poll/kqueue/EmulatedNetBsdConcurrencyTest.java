@@ -1,0 +1,16 @@
+package io.jmio.poll.kqueue;
+
+import io.jmio.poll.contract.ConcurrencyContract;
+import io.jmio.poll.spi.PollBackend;
+
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The Concurrency contract on jmio's kqueue selector over the epoll emulation, as {@link KqueueAbi#NETBSD}. */
+@EnabledOnOs(OS.LINUX)
+class EmulatedNetBsdConcurrencyTest extends ConcurrencyContract {
+    @Override
+    protected PollBackend backend() {
+        return new KqueueEmulatedBackend(KqueueAbi.NETBSD);
+    }
+}

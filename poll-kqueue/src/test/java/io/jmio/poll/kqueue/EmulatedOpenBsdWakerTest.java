@@ -1,0 +1,16 @@
+package io.jmio.poll.kqueue;
+
+import io.jmio.poll.contract.WakerContract;
+import io.jmio.poll.spi.PollBackend;
+
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The Waker contract on jmio's kqueue selector over the epoll emulation, as {@link KqueueAbi#OPENBSD}. */
+@EnabledOnOs(OS.LINUX)
+class EmulatedOpenBsdWakerTest extends WakerContract {
+    @Override
+    protected PollBackend backend() {
+        return new KqueueEmulatedBackend(KqueueAbi.OPENBSD);
+    }
+}

@@ -7,6 +7,7 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.Token;
+import io.jmio.poll.contract.net.NetTestSupport;
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.net.UdpSocket;

@@ -1,4 +1,4 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.Token;
+import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -15,7 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Steady-state reads and writes on registered streams allocate nothing, heap or direct. */
-class TcpAllocationTest {
+public abstract class TcpAllocationContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static final int CALLS = 10_000;
 
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -43,7 +47,7 @@ class TcpAllocationTest {
     }
 
     private long measure(boolean direct) throws IOException {
-        try (TcpPair pair = TcpPair.open(); Poll poll = Poll.open()) {
+        try (TcpPair pair = TcpPair.open(backend()); Poll poll = Poll.open(backend())) {
             poll.registry().register(pair.server, Token.of(1), Interest.READABLE);
             poll.registry().register(pair.client, Token.of(2), Interest.READABLE.add(Interest.WRITABLE));
             Events events = Events.withCapacity(8);

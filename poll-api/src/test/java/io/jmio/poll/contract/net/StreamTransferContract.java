@@ -1,4 +1,4 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.spi.PollBackend;
 import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
@@ -20,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** 16 MiB each way at once over loopback TCP and a Unix pair, driven only by readiness events, every byte checked. */
-class StreamTransferTest {
+public abstract class StreamTransferContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static final long TOTAL = 16L << 20;
 
     /** The operations a stream end offers, TCP or Unix. */
@@ -137,7 +141,7 @@ class StreamTransferTest {
     @ParameterizedTest(name = "{0}, client direct buffers: {1}")
     @CsvSource({"EDGE, true", "EDGE, false", "LEVEL, true"})
     void shouldTransferSixteenMebibytesBothWays(Trigger trigger, boolean clientDirect) throws IOException {
-        try (TcpPair pair = TcpPair.open(); Poll poll = Poll.open()) {
+        try (TcpPair pair = TcpPair.open(backend()); Poll poll = Poll.open(backend())) {
             Interest both = Interest.READABLE.add(Interest.WRITABLE);
             poll.registry().register(pair.client, Token.of(0), both, trigger);
             poll.registry().register(pair.server, Token.of(1), both, trigger);
@@ -149,7 +153,7 @@ class StreamTransferTest {
     @CsvSource({"EDGE", "LEVEL"})
     void shouldTransferSixteenMebibytesBothWaysOverUnixPair(Trigger trigger) throws IOException {
         UnixStream[] pair = UnixStream.pair();
-        try (Poll poll = Poll.open(); UnixStream a = pair[0]; UnixStream b = pair[1]) {
+        try (Poll poll = Poll.open(backend()); UnixStream a = pair[0]; UnixStream b = pair[1]) {
             Interest both = Interest.READABLE.add(Interest.WRITABLE);
             poll.registry().register(a, Token.of(0), both, trigger);
             poll.registry().register(b, Token.of(1), both, trigger);

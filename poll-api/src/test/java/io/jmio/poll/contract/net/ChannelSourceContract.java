@@ -1,8 +1,8 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
-import static io.jmio.poll.epoll.net.NetTestSupport.anyLocal;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvents;
+import static io.jmio.poll.contract.net.NetTestSupport.anyLocal;
+import static io.jmio.poll.contract.net.NetTestSupport.expectEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +17,7 @@ import io.jmio.poll.net.ChannelSource;
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.net.UdpSocket;
+import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,14 +36,17 @@ import org.junit.jupiter.api.Test;
 /** JDK channels registered with a jmio poll (the tests run with --add-exports java.base/sun.nio.ch). */
 // "try": some resources are held open by try-with-resources only for their side effect (a pending connection).
 @SuppressWarnings("try")
-class ChannelSourceTest {
+public abstract class ChannelSourceContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static ByteBuffer ascii(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
     void shouldReportReadableSocketChannel() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal());
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal());
              SocketChannel channel = SocketChannel.open(listener.localAddress())) {
             Events events = Events.withCapacity(8);
             ChannelSource source = ChannelSource.of(channel);
@@ -66,7 +70,7 @@ class ChannelSourceTest {
 
     @Test
     void shouldReportAcceptableServerSocketChannel() throws IOException {
-        try (Poll poll = Poll.open(); ServerSocketChannel server = ServerSocketChannel.open()) {
+        try (Poll poll = Poll.open(backend()); ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(anyLocal());
             Events events = Events.withCapacity(8);
             poll.registry().register(ChannelSource.of(server), Token.of(2), Interest.READABLE);
@@ -81,7 +85,7 @@ class ChannelSourceTest {
 
     @Test
     void shouldReportReadableDatagramChannelAndPipeEnds() throws IOException {
-        try (Poll poll = Poll.open(); DatagramChannel channel = DatagramChannel.open();
+        try (Poll poll = Poll.open(backend()); DatagramChannel channel = DatagramChannel.open();
              UdpSocket sender = UdpSocket.bind(anyLocal())) {
             channel.bind(anyLocal());
             Events events = Events.withCapacity(8);
@@ -122,7 +126,7 @@ class ChannelSourceTest {
     void shouldNameTheFlagWhenItIsMissing() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ChannelSourceTest.class.getName()).redirectErrorStream(true).start();
+                ChannelSourceContract.class.getName()).redirectErrorStream(true).start();
         String output;
         try (InputStream out = process.getInputStream()) {
             output = new String(out.readAllBytes(), StandardCharsets.UTF_8);

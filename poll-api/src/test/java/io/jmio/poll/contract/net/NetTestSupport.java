@@ -62,6 +62,35 @@ public final class NetTestSupport {
         return fail("no event for token " + token + " (" + what + ") within " + TIMEOUT + "; saw " + seen);
     }
 
+    /**
+     * Polls until the events for {@code token}, their flags OR-ed together, satisfy {@code condition},
+     * or fails after {@link #TIMEOUT}: kqueue reports the read and write sides in separate events where
+     * epoll reports one, so a condition on both sides must look at all of them.
+     */
+    public static Seen expectCombined(Poll poll, Events events, long token, Predicate<Seen> condition, String what)
+            throws IOException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<Seen> seen = new ArrayList<>();
+        Seen combined = new Seen(token, false, false, false, false, false, false, "");
+        while (System.nanoTime() < deadline) {
+            poll.poll(events, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            for (Event e : events) {
+                Seen s = Seen.of(e);
+                seen.add(s);
+                if (s.token() == token) {
+                    combined = new Seen(token, combined.readable() || s.readable(), combined.writable() || s.writable(),
+                            combined.error() || s.error(), combined.readClosed() || s.readClosed(),
+                            combined.writeClosed() || s.writeClosed(), combined.priority() || s.priority(),
+                            combined.text() + s.text() + " ");
+                    if (condition.test(combined)) {
+                        return combined;
+                    }
+                }
+            }
+        }
+        return fail("no events for token " + token + " (" + what + ") within " + TIMEOUT + "; saw " + seen);
+    }
+
     /** Collects every event arriving within {@code window}. */
     public static List<Seen> collect(Poll poll, Events events, Duration window) throws IOException {
         List<Seen> seen = new ArrayList<>();

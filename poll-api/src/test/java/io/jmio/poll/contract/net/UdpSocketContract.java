@@ -173,7 +173,8 @@ public abstract class UdpSocketContract {
             Events events = Events.withCapacity(8);
             poll.registry().register(a, Token.of(A), Interest.READABLE);
             a.send(ascii("anyone?"));
-            expectEvent(poll, events, A, NetTestSupport.Seen::error, "ICMP port unreachable");
+            // epoll reports EPOLLERR; kqueue makes a socket with a pending error readable
+            expectEvent(poll, events, A, s -> s.error() || s.readable(), "ICMP port unreachable");
             SyscallException error = a.takeError();
             assertNotNull(error);
             assertEquals("ECONNREFUSED", error.errnoName());

@@ -112,8 +112,12 @@ final class LibC {
         Accept4Lib accept4 = null;
         Platform platform = Platform.current();
         if (failure == null && (platform == Platform.LINUX || platform == Platform.FREEBSD)) {
-            accept4 = LibraryLoader.create(Accept4Lib.class).failImmediately()
-                    .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            try {
+                accept4 = LibraryLoader.create(Accept4Lib.class).failImmediately()
+                        .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            } catch (RuntimeException | LinkageError e) {
+                accept4 = null;  // an old libc: accept, then fcntl, as on macOS
+            }
         }
         ACCEPT4 = accept4;
     }

@@ -214,6 +214,15 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     /**
+     * @return for an IPv6 socket, whether it refuses IPv4-mapped traffic ({@code IPV6_V6ONLY}; the
+     *         system default, {@code net.ipv6.bindv6only} on Linux, as {@link #bind} does not set it)
+     * @throws IOException from {@code getsockopt}, e.g. {@code ENOPROTOOPT} on an IPv4 socket
+     */
+    public boolean onlyV6() throws IOException {
+        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IPV6, SC.ipv6V6Only);
+    }
+
+    /**
      * @param ttl the unicast time-to-live (hop limit for IPv6), 0..255
      * @throws IOException from {@code setsockopt}
      */

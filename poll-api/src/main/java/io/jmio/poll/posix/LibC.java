@@ -44,8 +44,9 @@ final class LibC {
         int getpid();
 
         // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses.
-        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17 passed a garbage sixth int
-        // argument to sendto on x86_64 here, so datagrams with addresses go through recvmsg/sendmsg.
+        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17's x86_64 stub generator
+        // (X86MethodGenerator) passes a garbage sixth argument (seen with strace; jnr/jnr-ffi#181,
+        // gone with -Djnr.ffi.x86asm.enabled=false), so datagrams with addresses use recvmsg/sendmsg.
 
         int socket(int domain, int type, int protocol);
 
@@ -111,8 +112,12 @@ final class LibC {
         Accept4Lib accept4 = null;
         Platform platform = Platform.current();
         if (failure == null && (platform == Platform.LINUX || platform == Platform.FREEBSD)) {
-            accept4 = LibraryLoader.create(Accept4Lib.class).failImmediately()
-                    .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            try {
+                accept4 = LibraryLoader.create(Accept4Lib.class).failImmediately()
+                        .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            } catch (RuntimeException | LinkageError e) {
+                accept4 = null;  // an old libc: accept, then fcntl, as on macOS
+            }
         }
         ACCEPT4 = accept4;
     }

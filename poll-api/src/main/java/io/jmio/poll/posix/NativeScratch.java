@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * <pre>
  *  0              128      136      144               400             512                  512 + 64 KiB
  *  +--------------+--------+--------+------------------+---------------+----------------------+
- *  | sockaddr     |socklen |optval  | iovec[16]        | msghdr (<=64) |  staging data         |
+ *  | sockaddr     |socklen |optval  | iovec[16]        | msghdr (56 B) |  staging data         |
  *  | storage      |  u32   | 8 B    | 16 B each        |  + pad        |                       |
  *  +--------------+--------+--------+------------------+---------------+----------------------+
  * </pre>

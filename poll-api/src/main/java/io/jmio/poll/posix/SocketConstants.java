@@ -49,7 +49,7 @@ public final class SocketConstants {
     public final Platform platform;
     /** {@code AF_INET6}: 10 on Linux, 30 on macOS, 28 on FreeBSD and DragonFly, 24 on Net/OpenBSD. */
     public final int afInet6;
-    /** {@code SOCK_NONBLOCK} for {@code socket}/{@code accept4}, or {@link #NONE} (macOS). */
+    /** {@code SOCK_NONBLOCK} for {@code socket}/{@code accept4} (OpenBSD's own value), or {@link #NONE} (macOS). */
     public final int sockNonBlock;
     /** {@code SOCK_CLOEXEC} for {@code socket}/{@code accept4}, or {@link #NONE} (macOS). */
     public final int sockCloexec;
@@ -139,9 +139,16 @@ public final class SocketConstants {
                 case FREEBSD, DRAGONFLY -> 28;
                 default -> 24;
             };
-            boolean hasSockFlags = platform != Platform.DARWIN;
-            sockNonBlock = hasSockFlags ? 0x20000000 : NONE;
-            sockCloexec = hasSockFlags ? 0x10000000 : NONE;
+            if (platform == Platform.DARWIN) {
+                sockNonBlock = NONE;
+                sockCloexec = NONE;
+            } else if (platform == Platform.OPENBSD) {
+                sockNonBlock = 0x4000;
+                sockCloexec = 0x8000;
+            } else {
+                sockNonBlock = 0x20000000;  // FreeBSD, NetBSD, DragonFly
+                sockCloexec = 0x10000000;
+            }
             solSocket = 0xffff;
             soReuseAddr = 0x4;
             soKeepAlive = 0x8;

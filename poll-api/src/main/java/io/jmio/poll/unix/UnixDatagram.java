@@ -174,6 +174,14 @@ public final class UnixDatagram implements Source, AutoCloseable {
         return Posix.takeSocketError(fd.checkOpen());
     }
 
+    /**
+     * @return the descriptor, still owned by this socket
+     * @throws IOException if closed
+     */
+    public int rawFd() throws IOException {
+        return fd.checkOpen();
+    }
+
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
         fd.checkOpen();

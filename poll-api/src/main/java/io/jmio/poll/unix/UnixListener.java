@@ -82,6 +82,14 @@ public final class UnixListener implements Source, AutoCloseable {
         return Posix.takeSocketError(fd.checkOpen());
     }
 
+    /**
+     * @return the descriptor, still owned by this listener
+     * @throws IOException if closed
+     */
+    public int rawFd() throws IOException {
+        return fd.checkOpen();
+    }
+
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
         fd.checkOpen();

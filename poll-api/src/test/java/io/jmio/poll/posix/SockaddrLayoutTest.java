@@ -134,6 +134,8 @@ class SockaddrLayoutTest {
         assertEquals(0x80000, linux.sockCloexec);
         assertEquals(SocketConstants.NONE, mac.sockNonBlock);
         assertEquals(0x20000000, freebsd.sockNonBlock);
+        assertEquals(0x4000, SocketConstants.forPlatform(Platform.OPENBSD).sockNonBlock);
+        assertEquals(0x8000, SocketConstants.forPlatform(Platform.OPENBSD).sockCloexec);
         assertEquals(0x4000, linux.msgNoSignal);
         assertEquals(0, mac.msgNoSignal);
         assertEquals(0x1022, mac.soNoSigPipe);

@@ -27,6 +27,11 @@ class EpollLayoutTest {
     }
 
     @Test
+    void bindingsKeepClearOfJnrSixArgumentDefect() {
+        io.jmio.poll.contract.JnrBindings.assertNoSixPrimitiveArguments(EpollLibrary.Lib.class);
+    }
+
+    @Test
     void flagValuesMatchTheHeader() {
         assertEquals(0x001, EpollNative.EPOLLIN);
         assertEquals(0x002, EpollNative.EPOLLPRI);

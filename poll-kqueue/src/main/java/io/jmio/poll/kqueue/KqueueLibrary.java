@@ -2,6 +2,7 @@ package io.jmio.poll.kqueue;
 
 import io.jmio.poll.posix.Platform;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.size_t;
 
@@ -18,6 +19,13 @@ import jnr.ffi.types.size_t;
  * are bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
  * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec).
  *
+ * <p><b>Why {@code kevent}'s timeout is a {@link Pointer}.</b> jnr-ffi 2.2.17 compiles calls whose
+ * arguments are all primitives into an x86_64 (and aarch64) machine-code stub, and that stub loads the
+ * sixth integer argument from the wrong stack slot (the return address). {@code kevent} has six, so
+ * its last one is an object: jnr-ffi then takes its generic invoker, which passes all six correctly.
+ * The selector creates its two timeout pointers once, so nothing is allocated per call. The test
+ * {@code JnrBindingsTest} pins that no binding of jmio has six primitive arguments.
+ *
  * <p>Threading: the bound library is thread-safe, as the system calls are.
  */
 final class KqueueLibrary {
@@ -30,11 +38,11 @@ final class KqueueLibrary {
 
         /** macOS, FreeBSD, OpenBSD, DragonFly: {@code int} counts. */
         int kevent(int kq, @intptr_t long changelist, int nchanges, @intptr_t long eventlist, int nevents,
-                @intptr_t long timeout);
+                Pointer timeout);
 
         /** NetBSD: {@code size_t} counts; bound to the same symbol as {@link #kevent}. */
         int keventSizeT(int kq, @intptr_t long changelist, @size_t long nchanges, @intptr_t long eventlist,
-                @size_t long nevents, @intptr_t long timeout);
+                @size_t long nevents, Pointer timeout);
     }
 
     /** The bound library, or null. */

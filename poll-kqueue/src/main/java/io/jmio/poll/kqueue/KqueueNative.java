@@ -97,10 +97,11 @@ final class KqueueNative implements KqueueSystem {
             for (int i = 0; i < out.capacity(); i += 8) {
                 out.putLong(i, MARKER);
             }
-            if (lib.kevent(kq, NativeMemory.address(change), 1, 0, 0, NativeMemory.address(zero)) < 0) {
+            jnr.ffi.Pointer zeroTimeout = jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), NativeMemory.address(zero));
+            if (lib.kevent(kq, NativeMemory.address(change), 1, 0, 0, zeroTimeout) < 0) {
                 throw KqueueErrors.fail("kevent(EVFILT_USER)", Posix.lastErrno(), "probing FreeBSD's struct kevent");
             }
-            int n = lib.kevent(kq, 0, 0, NativeMemory.address(out), 1, NativeMemory.address(zero));
+            int n = lib.kevent(kq, 0, 0, NativeMemory.address(out), 1, zeroTimeout);
             if (n != 1 || KeventDescriptor.COMPACT_32.filter(out, 0) != user
                     || KeventDescriptor.COMPACT_32.udata(out, 0) != 0x6a6d696fL) {
                 throw new IllegalStateException("cannot tell FreeBSD's struct kevent layout: the probe event came back as n="
@@ -142,7 +143,7 @@ final class KqueueNative implements KqueueSystem {
     }
 
     @Override
-    public int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
+    public int kevent(int kq, long changes, int nchanges, long events, int nevents, jnr.ffi.Pointer timeout) {
         int n = sizeTCounts
                 ? KqueueLibrary.LIB.keventSizeT(kq, changes, nchanges, events, nevents, timeout)
                 : KqueueLibrary.LIB.kevent(kq, changes, nchanges, events, nevents, timeout);

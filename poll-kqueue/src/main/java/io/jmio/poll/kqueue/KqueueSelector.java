@@ -83,10 +83,12 @@ final class KqueueSelector extends Selector {
 
     /** The poll timeout, owned by the polling thread. */
     private final ByteBuffer timeout = NativeMemory.allocate(TimespecDescriptor.SIZE);
-    private final long timeoutAddress = NativeMemory.address(timeout);
+    private final jnr.ffi.Pointer timeoutPointer =
+            jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), NativeMemory.address(timeout));
     /** A zero timeout for calls that must never block; never modified. */
     private final ByteBuffer zeroTimeout = NativeMemory.allocate(TimespecDescriptor.SIZE);
-    private final long zeroTimeoutAddress = NativeMemory.address(zeroTimeout);
+    private final jnr.ffi.Pointer zeroTimeoutPointer =
+            jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), NativeMemory.address(zeroTimeout));
 
     /** Set if {@link #implInterrupt()} failed; reported by {@link #implClose()}. */
     private volatile IOException interruptFailure;
@@ -258,7 +260,7 @@ final class KqueueSelector extends Selector {
         if (n == 0) {
             return present;
         }
-        int got = sys.kevent(kq, changesAddress, n, receiptsAddress, n, zeroTimeoutAddress);
+        int got = sys.kevent(kq, changesAddress, n, receiptsAddress, n, zeroTimeoutPointer);
         if (got < 0) {
             failure = KqueueErrors.fail("kevent", -got, "fd " + fd);
             return present;
@@ -320,10 +322,10 @@ final class KqueueSelector extends Selector {
     @Override
     protected int implSelect(EventBuffer events, long timeoutNanos) throws IOException {
         KqueueEventArray array = (KqueueEventArray) events;
-        long ts = 0;
+        jnr.ffi.Pointer ts = null;
         if (timeoutNanos >= 0) {
             TimespecDescriptor.put(timeout, timeoutNanos);
-            ts = timeoutAddress;
+            ts = timeoutPointer;
         }
         int n = sys.kevent(kq, 0, 0, array.address, array.capacity(), ts);
         if (n < 0) {
@@ -379,7 +381,7 @@ final class KqueueSelector extends Selector {
     }
 
     private void checkReceipts(int q, int n, String what) throws SyscallException {
-        int got = sys.kevent(q, changesAddress, n, receiptsAddress, n, zeroTimeoutAddress);
+        int got = sys.kevent(q, changesAddress, n, receiptsAddress, n, zeroTimeoutPointer);
         if (got < 0) {
             throw KqueueErrors.fail("kevent", -got, what);
         }
@@ -395,7 +397,7 @@ final class KqueueSelector extends Selector {
     @Override
     protected void implWake() throws IOException {
         if (abi.userWaker) {
-            int got = sys.kevent(kq, wakeChangeAddress, 1, 0, 0, zeroTimeoutAddress);
+            int got = sys.kevent(kq, wakeChangeAddress, 1, 0, 0, zeroTimeoutPointer);
             if (got < 0) {
                 throw KqueueErrors.fail("kevent(NOTE_TRIGGER)", -got, "waking kqueue " + kq);
             }

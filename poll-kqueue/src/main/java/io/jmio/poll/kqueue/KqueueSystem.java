@@ -30,10 +30,11 @@ interface KqueueSystem {
      * @param nchanges   number of changes
      * @param events     address of room for {@code nevents} {@code struct kevent}, or 0
      * @param nevents    room in {@code events}
-     * @param timeout    address of a {@code struct timespec}, or 0 to wait forever
+     * @param timeout    a {@code struct timespec}, or null to wait forever (a {@link jnr.ffi.Pointer}, not a raw
+     *                   address: see {@link KqueueLibrary} for the jnr-ffi defect this avoids)
      * @return the number of entries placed in {@code events}, or a negative errno
      */
-    int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout);
+    int kevent(int kq, long changes, int nchanges, long events, int nevents, jnr.ffi.Pointer timeout);
 
     /** @param fd a descriptor to close (never retried on {@code EINTR}) @throws SyscallException on error */
     void close(int fd) throws SyscallException;

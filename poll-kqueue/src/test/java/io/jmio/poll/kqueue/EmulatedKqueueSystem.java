@@ -65,12 +65,12 @@ final class EmulatedKqueueSystem implements KqueueSystem {
     }
 
     @Override
-    public int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
+    public int kevent(int kq, long changes, int nchanges, long events, int nevents, jnr.ffi.Pointer timeout) {
         Queue q = queues.get(kq);
         if (q == null) {
             return -Errno.EBADF;
         }
-        return q.kevent(changes, nchanges, events, nevents, timeout);
+        return q.kevent(changes, nchanges, events, nevents, timeout == null ? 0 : timeout.address());
     }
 
     @Override

@@ -51,12 +51,13 @@ class EmulatedKqueueTest {
 
     private int change(long ident, int filter, int flags, int fflags, long udata) {
         layout.put(changes, 0, ident, filter, flags, fflags, 0, udata);
-        return sys.kevent(kq, NativeMemory.address(changes), 1, NativeMemory.address(out), 1, 0);
+        return sys.kevent(kq, NativeMemory.address(changes), 1, NativeMemory.address(out), 1, null);
     }
 
     private int poll(long nanos) {
         TimespecDescriptor.put(timeout, nanos);
-        return sys.kevent(kq, 0, 0, NativeMemory.address(out), 8, nanos < 0 ? 0 : NativeMemory.address(timeout));
+        return sys.kevent(kq, 0, 0, NativeMemory.address(out), 8,
+                nanos < 0 ? null : jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), NativeMemory.address(timeout)));
     }
 
     @Test
@@ -71,7 +72,7 @@ class EmulatedKqueueTest {
         assertEquals(1, change(pipe[0], -99, KqueueAbi.EV_ADD | KqueueAbi.EV_RECEIPT, 0, 0));
         assertEquals(Errno.EINVAL, layout.data(out, 0), "unknown filter");
         layout.put(changes, 0, pipe[0], abi.evfiltWrite, KqueueAbi.EV_DELETE, 0, 0, 0);
-        assertEquals(-Errno.ENOENT, sys.kevent(kq, NativeMemory.address(changes), 1, 0, 0, 0),
+        assertEquals(-Errno.ENOENT, sys.kevent(kq, NativeMemory.address(changes), 1, 0, 0, null),
                 "no room for the error: it is the call's result");
     }
 
@@ -117,7 +118,7 @@ class EmulatedKqueueTest {
         Thread trigger = new Thread(() -> {
             ByteBuffer c = NativeMemory.allocate(layout.size);
             layout.put(c, 0, 0, abi.evfiltUser, 0, KqueueAbi.NOTE_TRIGGER, 0, 42);
-            sys.kevent(kq, NativeMemory.address(c), 1, 0, 0, 0);
+            sys.kevent(kq, NativeMemory.address(c), 1, 0, 0, null);
         });
         long start = System.nanoTime();
         trigger.start();

@@ -74,7 +74,8 @@ final class ScriptedKqueueSystem implements KqueueSystem {
     }
 
     @Override
-    public int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
+    public int kevent(int kq, long changes, int nchanges, long events, int nevents, jnr.ffi.Pointer timeoutPointer) {
+        long timeout = timeoutPointer == null ? 0 : timeoutPointer.address();
         if (nchanges == 0) {
             lastTimeoutNanos = timeout == 0 ? -1 : IO.getLong(timeout) * 1_000_000_000L + IO.getLong(timeout + 8);
             if (pollResult != 0) {

@@ -1,15 +1,16 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
-import static io.jmio.poll.epoll.net.NetTestSupport.anyLocal;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvents;
+import static io.jmio.poll.contract.net.NetTestSupport.anyLocal;
+import static io.jmio.poll.contract.net.NetTestSupport.expectEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
@@ -19,6 +20,8 @@ import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.TruncatedDatagramException;
 import io.jmio.poll.net.UdpSocket;
+import io.jmio.poll.posix.Platform;
+import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,7 +36,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class UdpSocketTest {
+public abstract class UdpSocketContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static final long A = 1;
     private static final long B = 2;
 
@@ -50,7 +56,7 @@ class UdpSocketTest {
 
     @Test
     void shouldSendToAndReceiveFromWithSenderAddress() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(b, Token.of(B), Interest.READABLE);
             assertEquals(3, a.sendTo(ascii("one"), b.localAddress()));
@@ -70,7 +76,7 @@ class UdpSocketTest {
 
     @Test
     void shouldBeWritableOnRegistration() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(a, Token.of(A), Interest.WRITABLE);
             expectEvent(poll, events, A, NetTestSupport.Seen::writable, "writable");
@@ -79,7 +85,7 @@ class UdpSocketTest {
 
     @Test
     void shouldSendAndReceiveWhenConnectedIncludingEmptyDatagrams() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
             a.connect(b.localAddress());
             b.connect(a.localAddress());
             assertEquals(b.localAddress(), a.peerAddress());
@@ -100,7 +106,7 @@ class UdpSocketTest {
     @Test
     void shouldIgnoreDatagramsFromOthersWhenConnected() throws IOException {
         try (UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal());
-             UdpSocket stranger = UdpSocket.bind(anyLocal()); Poll poll = Poll.open()) {
+             UdpSocket stranger = UdpSocket.bind(anyLocal()); Poll poll = Poll.open(backend())) {
             b.connect(a.localAddress());
             Events events = Events.withCapacity(8);
             poll.registry().register(b, Token.of(B), Interest.READABLE);
@@ -116,7 +122,7 @@ class UdpSocketTest {
 
     @Test
     void shouldPeekWithoutConsumingOrReArming() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(b, Token.of(B), Interest.READABLE);
             a.sendTo(ascii("peek"), b.localAddress());
@@ -137,7 +143,7 @@ class UdpSocketTest {
 
     @Test
     void shouldReportTruncatedDatagram() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(b, Token.of(B), Interest.READABLE);
             a.sendTo(ascii("0123456789"), b.localAddress());
@@ -162,12 +168,13 @@ class UdpSocketTest {
         try (UdpSocket gone = UdpSocket.bind(anyLocal())) {
             closedPort = gone.localAddress();
         }
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal())) {
             a.connect(closedPort);
             Events events = Events.withCapacity(8);
             poll.registry().register(a, Token.of(A), Interest.READABLE);
             a.send(ascii("anyone?"));
-            expectEvent(poll, events, A, NetTestSupport.Seen::error, "ICMP port unreachable");
+            // epoll reports EPOLLERR; kqueue makes a socket with a pending error readable
+            expectEvent(poll, events, A, s -> s.error() || s.readable(), "ICMP port unreachable");
             SyscallException error = a.takeError();
             assertNotNull(error);
             assertEquals("ECONNREFUSED", error.errnoName());
@@ -176,7 +183,7 @@ class UdpSocketTest {
 
     @Test
     void shouldReportNothingAfterDeregister() throws IOException {
-        try (Poll poll = Poll.open(); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(b, Token.of(B), Interest.READABLE, Trigger.LEVEL);
             poll.registry().deregister(b);
@@ -201,20 +208,31 @@ class UdpSocketTest {
             a.setMulticastLoopV4(true);
             assertTrue(a.multicastLoopV4());
             assertThrows(SyscallException.class, a::peerAddress);
+            assertThrows(SyscallException.class, a::onlyV6, "an IPv6 option on an IPv4 socket");
         }
         try (UdpSocket v6 = UdpSocket.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
             v6.setTtl(12);
             assertEquals(12, v6.ttl());
             v6.setMulticastLoopV6(false);
             assertFalse(v6.multicastLoopV6());
+            if (Platform.current() == Platform.LINUX) {
+                assertTrue(v6.onlyV6(), "Linux sets IPV6_V6ONLY on a socket bound to a specific IPv6 address");
+            }
+        }
+        try (UdpSocket any = UdpSocket.bind(new InetSocketAddress(InetAddress.getByName("::"), 0))) {
+            assumeTrue(Platform.current() == Platform.LINUX, "the default is read from /proc/sys/net/ipv6/bindv6only");
+            boolean systemDefault = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv6/bindv6only")).trim().equals("1");
+            assertEquals(systemDefault, any.onlyV6(), "bound to ::, the system default (net.ipv6.bindv6only)");
         }
     }
 
     @Test
     void shouldJoinAndLeaveMulticastGroupsAndReceiveOnLoopback() throws IOException {
+        assumeTrue(Platform.current() == Platform.LINUX, "multicast over the loopback interface as Linux routes it");
         Inet4Address group = (Inet4Address) InetAddress.getByName("239.255.77.1");
         Inet4Address loopback = (Inet4Address) InetAddress.getByName("127.0.0.1");
-        try (Poll poll = Poll.open();
+        try (Poll poll = Poll.open(backend());
              UdpSocket receiver = UdpSocket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
              UdpSocket sender = UdpSocket.bind(anyLocal())) {
             receiver.joinMulticastV4(group, loopback);
@@ -263,7 +281,7 @@ class UdpSocketTest {
     void shouldAllocateNothingSendingAndReceivingWhenConnected() throws IOException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (UdpSocket a = UdpSocket.bind(anyLocal()); UdpSocket b = UdpSocket.bind(anyLocal());
-             Poll poll = Poll.open()) {
+             Poll poll = Poll.open(backend())) {
             a.connect(b.localAddress());
             b.connect(a.localAddress());
             poll.registry().register(b, Token.of(B), Interest.READABLE);
@@ -271,13 +289,13 @@ class UdpSocketTest {
             ByteBuffer heap = ByteBuffer.allocate(32);
             ByteBuffer direct = ByteBuffer.allocateDirect(32);
             long sink = 0;
-            long before = 0;
-            // three rounds of warm-up, so that the JIT has settled (a deoptimization may materialize
-            // objects it had scalar-replaced), then the measured round
-            for (int round = 0; round < 4; round++) {
-                if (round == 3) {
-                    before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-                }
+            // Three rounds of warm-up, then three measured windows of 10,000 rounds. A per-call
+            // allocation would show in every window (10,000 x 16 bytes at least); the JVM may, rarely,
+            // allocate a little on this thread for its own reasons (seen: a few hundred bytes once in
+            // dozens of runs), so one window must be exactly 0 and none may reach one byte per round.
+            long[] windows = new long[3];
+            for (int round = 0; round < 6; round++) {
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
                 for (int i = 0; i < 10_000; i++) {
                     heap.clear();
                     sink += a.send(heap);
@@ -290,9 +308,15 @@ class UdpSocketTest {
                     sink += b.receive(direct);
                     sink += b.receive(direct);  // -1: would block (or a late datagram)
                 }
+                long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                if (round >= 3) {
+                    windows[round - 3] = allocated;
+                }
             }
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            assertEquals(0, allocated, "bytes allocated by 10,000 connected send/receive rounds");
+            String measured = java.util.Arrays.toString(windows);
+            assertEquals(0, java.util.Arrays.stream(windows).min().getAsLong(),
+                    "bytes allocated per 10,000 connected send/receive rounds: " + measured);
+            assertTrue(java.util.Arrays.stream(windows).max().getAsLong() < 10_000, measured);
             assertTrue(sink > 0);
         }
     }

@@ -1,9 +1,9 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
-import static io.jmio.poll.epoll.net.NetTestSupport.anyLocal;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvents;
+import static io.jmio.poll.contract.net.NetTestSupport.anyLocal;
+import static io.jmio.poll.contract.net.NetTestSupport.expectEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,6 +21,7 @@ import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
+import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -31,12 +32,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TcpListenerTest {
+// "try": some resources are held open by try-with-resources only for their side effect (a pending connection).
+@SuppressWarnings("try")
+public abstract class TcpListenerContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static final long LISTENER = 1;
 
     @Test
     void shouldReportAcceptableConnectionAndThenWouldBlock() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal())) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE);
             assertNull(listener.accept(), "nothing pending yet");
@@ -65,7 +71,7 @@ class TcpListenerTest {
     @Test
     void shouldWorkOverIpv6Loopback() throws IOException {
         InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(v6)) {
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(v6)) {
             assertTrue(listener.localAddress().getAddress() instanceof Inet6Address);
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE);
@@ -82,7 +88,7 @@ class TcpListenerTest {
 
     @Test
     void shouldReportTwoSequentialConnectionsAsTwoEventsAndNoMore() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal())) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE);
             List<TcpStream> open = new ArrayList<>();
@@ -106,7 +112,7 @@ class TcpListenerTest {
 
     @Test
     void shouldKeepReportingPendingConnectionWhenLevelTriggered() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal());
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal());
              TcpStream client = TcpStream.connect(listener.localAddress())) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE, Trigger.LEVEL);
@@ -121,7 +127,7 @@ class TcpListenerTest {
 
     @Test
     void shouldReportNoEventAfterDeregister() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal())) {
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal())) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE);
             poll.registry().deregister(listener);
@@ -136,7 +142,7 @@ class TcpListenerTest {
 
     @Test
     void shouldReportNoEventForClosedRegisteredListener() throws IOException {
-        try (Poll poll = Poll.open()) {
+        try (Poll poll = Poll.open(backend())) {
             Events events = Events.withCapacity(16);
             TcpListener listener = TcpListener.bind(anyLocal());
             InetSocketAddress address = listener.localAddress();
@@ -174,7 +180,7 @@ class TcpListenerTest {
         listener.close(); // idempotent
         assertThrows(ClosedChannelException.class, listener::accept);
         assertThrows(ClosedChannelException.class, listener::localAddress);
-        try (Poll poll = Poll.open()) {
+        try (Poll poll = Poll.open(backend())) {
             assertThrows(ClosedChannelException.class,
                     () -> poll.registry().register(listener, Token.of(1), Interest.READABLE));
         }
@@ -182,7 +188,7 @@ class TcpListenerTest {
 
     @Test
     void shouldReportEmfileAndAcceptAgainOnceDescriptorsAreFree() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(anyLocal());
+        try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal());
              TcpStream client = TcpStream.connect(listener.localAddress())) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, Token.of(LISTENER), Interest.READABLE);

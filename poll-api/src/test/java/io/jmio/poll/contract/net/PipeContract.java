@@ -1,8 +1,8 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
-import static io.jmio.poll.epoll.net.NetTestSupport.collect;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectEvent;
-import static io.jmio.poll.epoll.net.NetTestSupport.expectNoEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.collect;
+import static io.jmio.poll.contract.net.NetTestSupport.expectEvent;
+import static io.jmio.poll.contract.net.NetTestSupport.expectNoEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
+import io.jmio.poll.spi.PollBackend;
 import io.jmio.poll.unix.Pipe;
 
 import java.io.IOException;
@@ -20,13 +21,16 @@ import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PipeTest {
+public abstract class PipeContract {
+    /** @return the backend under test */
+    protected abstract PollBackend backend();
+
     private static final long SENDER = 1;
     private static final long RECEIVER = 2;
 
     @Test
     void shouldCarryBytesAndReportReadableOnce() throws IOException {
-        try (Poll poll = Poll.open(); Pipe pipe = Pipe.open()) {
+        try (Poll poll = Poll.open(backend()); Pipe pipe = Pipe.open()) {
             Events events = Events.withCapacity(8);
             poll.registry().register(pipe.receiver(), Token.of(RECEIVER), Interest.READABLE);
             poll.registry().register(pipe.sender(), Token.of(SENDER), Interest.WRITABLE);
@@ -44,7 +48,7 @@ class PipeTest {
 
     @Test
     void shouldReportOneReadClosedEventWhenSenderCloses() throws IOException {
-        try (Poll poll = Poll.open(); Pipe pipe = Pipe.open()) {
+        try (Poll poll = Poll.open(backend()); Pipe pipe = Pipe.open()) {
             Events events = Events.withCapacity(8);
             poll.registry().register(pipe.receiver(), Token.of(RECEIVER), Interest.READABLE);
             pipe.sender().close();
@@ -57,7 +61,7 @@ class PipeTest {
 
     @Test
     void shouldFailWritesWithEpipeWhenReceiverCloses() throws IOException {
-        try (Poll poll = Poll.open(); Pipe pipe = Pipe.open()) {
+        try (Poll poll = Poll.open(backend()); Pipe pipe = Pipe.open()) {
             Events events = Events.withCapacity(8);
             poll.registry().register(pipe.sender(), Token.of(SENDER), Interest.WRITABLE);
             expectEvent(poll, events, SENDER, NetTestSupport.Seen::writable, "writable");
@@ -72,7 +76,7 @@ class PipeTest {
 
     @Test
     void shouldFillUpAndReportWritableAgainOnceDrained() throws IOException {
-        try (Poll poll = Poll.open(); Pipe pipe = Pipe.open()) {
+        try (Poll poll = Poll.open(backend()); Pipe pipe = Pipe.open()) {
             Events events = Events.withCapacity(8);
             poll.registry().register(pipe.sender(), Token.of(SENDER), Interest.WRITABLE);
             expectEvent(poll, events, SENDER, NetTestSupport.Seen::writable, "writable");

@@ -1,4 +1,4 @@
-package io.jmio.poll.epoll.net;
+package io.jmio.poll.contract.net;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -8,13 +8,16 @@ import io.jmio.poll.Poll;
 import io.jmio.poll.Token;
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
 
 /** A connected loopback pair: the client (connected, writable seen) and the server side (accepted). */
-final class TcpPair implements AutoCloseable {
-    final TcpStream client;
-    final TcpStream server;
+public final class TcpPair implements AutoCloseable {
+    /** The connecting end. */
+    public final TcpStream client;
+    /** The accepted end. */
+    public final TcpStream server;
 
     private TcpPair(TcpStream client, TcpStream server) {
         this.client = client;
@@ -22,8 +25,8 @@ final class TcpPair implements AutoCloseable {
     }
 
     /** Connects through a temporary listener and its own poll, waiting with timeouts only. */
-    static TcpPair open() throws IOException {
-        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(NetTestSupport.anyLocal())) {
+    public static TcpPair open(PollBackend backend) throws IOException {
+        try (Poll poll = Poll.open(backend); TcpListener listener = TcpListener.bind(NetTestSupport.anyLocal())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(listener, Token.of(0), Interest.READABLE);
             TcpStream client = TcpStream.connect(listener.localAddress());

@@ -1,0 +1,16 @@
+package io.jmio.poll.epoll.net;
+
+import io.jmio.poll.contract.net.ChannelSourceContract;
+import io.jmio.poll.epoll.EpollBackend;
+import io.jmio.poll.spi.PollBackend;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** {@link ChannelSourceContract} on a real Linux epoll instance. */
+@EnabledOnOs(OS.LINUX)
+class EpollChannelSourceTest extends ChannelSourceContract {
+    @Override
+    protected PollBackend backend() {
+        return new EpollBackend();
+    }
+}

@@ -3,13 +3,10 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
-import io.jmio.poll.posix.OwnedFd;
-import io.jmio.poll.posix.Posix;
-import io.jmio.poll.posix.SocketConstants;
+import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,13 +45,13 @@ public final class TcpListener implements Source, AutoCloseable {
     /** The backlog {@link #bind} asks for (the kernel caps it, e.g. at {@code net.core.somaxconn}). */
     public static final int DEFAULT_BACKLOG = 1024;
 
-    private final OwnedFd fd;
-    private final SourceFd source;
+    private static final SocketSystem SYS = NetSocket.SYS;
+
+    private final NetSocket fd;
     private final boolean v6;
 
-    private TcpListener(int fd, boolean v6) {
-        this.fd = new OwnedFd(fd);
-        this.source = this.fd.source();
+    private TcpListener(long handle, boolean v6) {
+        this.fd = new NetSocket(handle);
         this.v6 = v6;
     }
 
@@ -78,16 +75,15 @@ public final class TcpListener implements Source, AutoCloseable {
      */
     public static TcpListener bind(InetSocketAddress address, int backlog) throws IOException {
         InetSockets.checkResolved(address);
-        int fd = InetSockets.open(address, SocketConstants.SOCK_STREAM);
+        boolean v6 = InetSockets.isV6(address);
+        long fd = SYS.open(v6, true);
         try {
-            Posix.setIntOption(fd, InetSockets.SC.solSocket, InetSockets.SC.soReuseAddr, 1);
-            InetSockets.bind(fd, address);
-            Posix.listen(fd, backlog);
+            SYS.bindAndListen(fd, address, backlog);
         } catch (IOException | RuntimeException e) {
-            Posix.closeQuietly(fd, e);
+            SYS.closeQuietly(fd, e);
             throw e;
         }
-        return new TcpListener(fd, InetSockets.isV6(address));
+        return new TcpListener(fd, v6);
     }
 
     /**
@@ -97,8 +93,12 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
      */
     public TcpStream accept() throws IOException {
-        int client = Posix.accept(fd.checkOpen(), 0, 0);
-        return client == Posix.NO_CONNECTION ? null : new TcpStream(client, v6);
+        long client = SYS.accept(fd.checkOpen());
+        if (client == SocketSystem.NO_SOCKET) {
+            fd.wouldBlock(Interest.READABLE);
+            return null;
+        }
+        return new TcpStream(client, v6);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return InetSockets.address(fd.checkOpen(), false);
+        return SYS.address(fd.checkOpen(), false);
     }
 
     /**
@@ -132,33 +132,39 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public SyscallException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return SYS.takeError(fd.checkOpen());
     }
 
     /**
      * @return the descriptor, for diagnostics and interop; still owned by this listener
      * @throws IOException if closed
+     * @throws UnsupportedOperationException on Windows (see {@link #rawHandle()})
      */
     public int rawFd() throws IOException {
+        return fd.checkOpenFd();
+    }
+
+    /**
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows); still owned by this listener
+     * @throws IOException if closed
+     */
+    public long rawHandle() throws IOException {
         return fd.checkOpen();
     }
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.register(registry, token, interests, trigger);
+        fd.register(registry, token, interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.reregister(registry, token, interests, trigger);
+        fd.reregister(registry, token, interests, trigger);
     }
 
     @Override
     public void deregister(Registry registry) throws IOException {
-        fd.checkOpen();
-        source.deregister(registry);
+        fd.deregister(registry);
     }
 
     /**

@@ -3,15 +3,11 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
-import io.jmio.poll.posix.NativeScratch;
-import io.jmio.poll.posix.OwnedFd;
-import io.jmio.poll.posix.Posix;
-import io.jmio.poll.posix.SocketConstants;
-import io.jmio.poll.posix.SocketIo;
+import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.spi.SocketSystem.Option;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -51,15 +47,13 @@ import java.util.Objects;
  * and deregistered through any {@link Registry}.
  */
 public final class TcpStream implements Source, AutoCloseable {
-    private static final SocketConstants SC = SocketConstants.current();
+    private static final SocketSystem SYS = NetSocket.SYS;
 
-    private final OwnedFd fd;
-    private final SourceFd source;
+    private final NetSocket fd;
     private final boolean v6;
 
-    TcpStream(int fd, boolean v6) {
-        this.fd = new OwnedFd(fd);
-        this.source = this.fd.source();
+    TcpStream(long handle, boolean v6) {
+        this.fd = new NetSocket(handle);
         this.v6 = v6;
     }
 
@@ -74,14 +68,15 @@ public final class TcpStream implements Source, AutoCloseable {
      */
     public static TcpStream connect(InetSocketAddress address) throws IOException {
         InetSockets.checkResolved(address);
-        int fd = InetSockets.open(address, SocketConstants.SOCK_STREAM);
+        boolean v6 = InetSockets.isV6(address);
+        long fd = SYS.open(v6, true);
         try {
-            InetSockets.connect(fd, address);
+            SYS.connect(fd, address);
         } catch (IOException | RuntimeException e) {
-            Posix.closeQuietly(fd, e);
+            SYS.closeQuietly(fd, e);
             throw e;
         }
-        return new TcpStream(fd, InetSockets.isV6(address));
+        return new TcpStream(fd, v6);
     }
 
     /**
@@ -92,7 +87,11 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code recv: ECONNRESET}
      */
     public int read(ByteBuffer dst) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, 0);
+        int n = SYS.read(fd.checkOpen(), dst, false);
+        if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
+            fd.wouldBlock(Interest.READABLE);
+        }
+        return n;
     }
 
     /**
@@ -114,7 +113,11 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dsts, offset, length);
+        long n = SYS.read(fd.checkOpen(), dsts, offset, length);
+        if (NetSocket.REARMS && n == 0) {
+            fd.wouldBlock(Interest.READABLE);
+        }
+        return n;
     }
 
     /**
@@ -126,7 +129,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recv}
      */
     public int peek(ByteBuffer dst) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, SocketConstants.MSG_PEEK);
+        return SYS.read(fd.checkOpen(), dst, true);
     }
 
     /**
@@ -137,7 +140,11 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: EPIPE} after the peer reset the connection
      */
     public int write(ByteBuffer src) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, src, 0);
+        int n = SYS.write(fd.checkOpen(), src);
+        if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
+            fd.wouldBlock(Interest.WRITABLE);
+        }
+        return n;
     }
 
     /**
@@ -159,7 +166,11 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, srcs, offset, length);
+        long n = SYS.write(fd.checkOpen(), srcs, offset, length);
+        if (NetSocket.REARMS && n == 0) {
+            fd.wouldBlock(Interest.WRITABLE);
+        }
+        return n;
     }
 
     /**
@@ -171,9 +182,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code send}
      */
     public boolean sendUrgent(byte b) throws IOException {
-        NativeScratch s = NativeScratch.get();
-        s.buffer.put(NativeScratch.OPTVAL_OFFSET, b);
-        return Posix.send(fd.checkOpen(), s.address + NativeScratch.OPTVAL_OFFSET, 1, SocketConstants.MSG_OOB) == 1;
+        return SYS.sendUrgent(fd.checkOpen(), b);
     }
 
     /**
@@ -184,7 +193,7 @@ public final class TcpStream implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        Posix.shutdown(fd.checkOpen(), how.how());
+        SYS.shutdown(fd.checkOpen(), how.how());
     }
 
     /**
@@ -195,7 +204,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public SyscallException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return SYS.takeError(fd.checkOpen());
     }
 
     /**
@@ -203,7 +212,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return InetSockets.address(fd.checkOpen(), false);
+        return SYS.address(fd.checkOpen(), false);
     }
 
     /**
@@ -211,7 +220,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getpeername}, e.g. {@code ENOTCONN} while still connecting
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return InetSockets.address(fd.checkOpen(), true);
+        return SYS.address(fd.checkOpen(), true);
     }
 
     /**
@@ -219,7 +228,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setNoDelay(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, on);
+        InetSockets.setBoolean(fd.checkOpen(), Option.TCP_NO_DELAY, on);
     }
 
     /**
@@ -227,7 +236,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean noDelay() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.TCP_NO_DELAY);
     }
 
     /**
@@ -270,7 +279,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setKeepAlive(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), SC.solSocket, SC.soKeepAlive, on);
+        InetSockets.setBoolean(fd.checkOpen(), Option.KEEP_ALIVE, on);
     }
 
     /**
@@ -278,7 +287,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean keepAlive() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SC.solSocket, SC.soKeepAlive);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.KEEP_ALIVE);
     }
 
     /**
@@ -286,7 +295,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setSendBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), SC.soSndBuf, size);
+        InetSockets.setBufferSize(fd.checkOpen(), Option.SEND_BUFFER, size);
     }
 
     /**
@@ -294,7 +303,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int sendBufferSize() throws IOException {
-        return Posix.getIntOption(fd.checkOpen(), SC.solSocket, SC.soSndBuf);
+        return SYS.option(fd.checkOpen(), Option.SEND_BUFFER);
     }
 
     /**
@@ -302,7 +311,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setReceiveBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), SC.soRcvBuf, size);
+        InetSockets.setBufferSize(fd.checkOpen(), Option.RECEIVE_BUFFER, size);
     }
 
     /**
@@ -310,33 +319,39 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int receiveBufferSize() throws IOException {
-        return Posix.getIntOption(fd.checkOpen(), SC.solSocket, SC.soRcvBuf);
+        return SYS.option(fd.checkOpen(), Option.RECEIVE_BUFFER);
     }
 
     /**
      * @return the descriptor, for diagnostics and interop; still owned by this stream
      * @throws IOException if closed
+     * @throws UnsupportedOperationException on Windows (see {@link #rawHandle()})
      */
     public int rawFd() throws IOException {
+        return fd.checkOpenFd();
+    }
+
+    /**
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows); still owned by this stream
+     * @throws IOException if closed
+     */
+    public long rawHandle() throws IOException {
         return fd.checkOpen();
     }
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.register(registry, token, interests, trigger);
+        fd.register(registry, token, interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.reregister(registry, token, interests, trigger);
+        fd.reregister(registry, token, interests, trigger);
     }
 
     @Override
     public void deregister(Registry registry) throws IOException {
-        fd.checkOpen();
-        source.deregister(registry);
+        fd.deregister(registry);
     }
 
     /**

@@ -3,15 +3,11 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
-import io.jmio.poll.posix.NativeScratch;
-import io.jmio.poll.posix.OwnedFd;
-import io.jmio.poll.posix.Posix;
-import io.jmio.poll.posix.SocketConstants;
-import io.jmio.poll.posix.SocketIo;
+import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.spi.SocketSystem.Option;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -47,15 +43,13 @@ import java.util.Objects;
  * and deregistered through any {@link Registry}.
  */
 public final class UdpSocket implements Source, AutoCloseable {
-    private static final SocketConstants SC = SocketConstants.current();
+    private static final SocketSystem SYS = NetSocket.SYS;
 
-    private final OwnedFd fd;
-    private final SourceFd source;
+    private final NetSocket fd;
     private final boolean v6;
 
-    private UdpSocket(int fd, boolean v6) {
-        this.fd = new OwnedFd(fd);
-        this.source = this.fd.source();
+    private UdpSocket(long handle, boolean v6) {
+        this.fd = new NetSocket(handle);
         this.v6 = v6;
     }
 
@@ -66,14 +60,15 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public static UdpSocket bind(InetSocketAddress address) throws IOException {
         InetSockets.checkResolved(address);
-        int fd = InetSockets.open(address, SocketConstants.SOCK_DGRAM);
+        boolean v6 = InetSockets.isV6(address);
+        long fd = SYS.open(v6, false);
         try {
-            InetSockets.bind(fd, address);
+            SYS.bind(fd, address);
         } catch (IOException | RuntimeException e) {
-            Posix.closeQuietly(fd, e);
+            SYS.closeQuietly(fd, e);
             throw e;
         }
-        return new UdpSocket(fd, InetSockets.isV6(address));
+        return new UdpSocket(fd, v6);
     }
 
     /**
@@ -85,10 +80,9 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendto: EMSGSIZE}
      */
     public int sendTo(ByteBuffer src, InetSocketAddress target) throws IOException {
-        int fdNum = fd.checkOpen();
+        long h = fd.checkOpen();
         InetSockets.checkResolved(target);
-        int addrLen = InetSockets.encode(NativeScratch.get(), target);
-        return SocketIo.sendDatagram(fdNum, src, addrLen);
+        return sent(SYS.sendDatagram(h, src, target), src);
     }
 
     /**
@@ -100,7 +94,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public InetSocketAddress receiveFrom(ByteBuffer dst) throws IOException {
-        return receiveFrom(dst, 0);
+        return receiveFrom(dst, false);
     }
 
     /**
@@ -112,16 +106,17 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public InetSocketAddress peekFrom(ByteBuffer dst) throws IOException {
-        return receiveFrom(dst, SocketConstants.MSG_PEEK);
+        return receiveFrom(dst, true);
     }
 
-    private InetSocketAddress receiveFrom(ByteBuffer dst, int flags) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, flags);
+    private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {
+        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
         if (n < 0) {
+            fd.wouldBlock(Interest.READABLE);
             return null;
         }
-        InetSocketAddress sender = InetSockets.lastSender();
-        if (SocketIo.lastTruncated()) {
+        InetSocketAddress sender = SYS.lastSender();
+        if (SYS.lastTruncated()) {
             throw new TruncatedDatagramException(n, sender);
         }
         return sender;
@@ -135,7 +130,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public void connect(InetSocketAddress peer) throws IOException {
         InetSockets.checkResolved(peer);
-        InetSockets.connect(fd.checkOpen(), peer);
+        SYS.connect(fd.checkOpen(), peer);
     }
 
     /**
@@ -146,7 +141,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: ECONNREFUSED} after an ICMP port-unreachable
      */
     public int send(ByteBuffer src) throws IOException {
-        return SocketIo.sendDatagram(fd.checkOpen(), src, 0);
+        return sent(SYS.sendDatagram(fd.checkOpen(), src, null), src);
     }
 
     /**
@@ -158,7 +153,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code recvmsg: ECONNREFUSED}
      */
     public int receive(ByteBuffer dst) throws IOException {
-        return receive(dst, 0);
+        return receive(dst, false);
     }
 
     /**
@@ -170,12 +165,22 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public int peek(ByteBuffer dst) throws IOException {
-        return receive(dst, SocketConstants.MSG_PEEK);
+        return receive(dst, true);
     }
 
-    private int receive(ByteBuffer dst, int flags) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, flags);
-        if (n >= 0 && SocketIo.lastTruncated()) {
+    /** Re-arms {@link Interest#WRITABLE} when a non-empty datagram would block (Windows). */
+    private int sent(int n, ByteBuffer src) throws IOException {
+        if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
+            fd.wouldBlock(Interest.WRITABLE);
+        }
+        return n;
+    }
+
+    private int receive(ByteBuffer dst, boolean peek) throws IOException {
+        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
+        if (n < 0) {
+            fd.wouldBlock(Interest.READABLE);
+        } else if (SYS.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
@@ -186,7 +191,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return InetSockets.address(fd.checkOpen(), false);
+        return SYS.address(fd.checkOpen(), false);
     }
 
     /**
@@ -194,7 +199,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException {@code getpeername: ENOTCONN} if not connected
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return InetSockets.address(fd.checkOpen(), true);
+        return SYS.address(fd.checkOpen(), true);
     }
 
     /**
@@ -202,7 +207,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setBroadcast(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), SC.solSocket, SC.soBroadcast, on);
+        InetSockets.setBoolean(fd.checkOpen(), Option.BROADCAST, on);
     }
 
     /**
@@ -210,7 +215,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean broadcast() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SC.solSocket, SC.soBroadcast);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.BROADCAST);
     }
 
     /**
@@ -219,7 +224,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}, e.g. {@code ENOPROTOOPT} on an IPv4 socket
      */
     public boolean onlyV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IPV6, SC.ipv6V6Only);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_V6ONLY);
     }
 
     /**
@@ -246,7 +251,7 @@ public final class UdpSocket implements Source, AutoCloseable {
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException("ttl " + ttl + " is not in 0..255");
         }
-        Posix.setIntOption(fd.checkOpen(), SocketConstants.IPPROTO_IP, SC.ipMulticastTtl, ttl);
+        SYS.setOption(fd.checkOpen(), Option.IP_MULTICAST_TTL, ttl);
     }
 
     /**
@@ -254,7 +259,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int multicastTtlV4() throws IOException {
-        return Posix.getIntOption(fd.checkOpen(), SocketConstants.IPPROTO_IP, SC.ipMulticastTtl);
+        return SYS.option(fd.checkOpen(), Option.IP_MULTICAST_TTL);
     }
 
     /**
@@ -262,7 +267,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV4(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IP, SC.ipMulticastLoop, on);
+        InetSockets.setBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP, on);
     }
 
     /**
@@ -270,7 +275,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV4() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IP, SC.ipMulticastLoop);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP);
     }
 
     /**
@@ -278,7 +283,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV6(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IPV6, SC.ipv6MulticastLoop, on);
+        InetSockets.setBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP, on);
     }
 
     /**
@@ -286,7 +291,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), SocketConstants.IPPROTO_IPV6, SC.ipv6MulticastLoop);
+        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP);
     }
 
     /**
@@ -297,7 +302,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}, e.g. {@code ENODEV} with no multicast route
      */
     public void joinMulticastV4(Inet4Address group, Inet4Address iface) throws IOException {
-        membershipV4(SC.ipAddMembership, group, iface);
+        membershipV4(true, group, iface);
     }
 
     /**
@@ -308,7 +313,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}, e.g. {@code EADDRNOTAVAIL} if not joined
      */
     public void leaveMulticastV4(Inet4Address group, Inet4Address iface) throws IOException {
-        membershipV4(SC.ipDropMembership, group, iface);
+        membershipV4(false, group, iface);
     }
 
     /**
@@ -319,7 +324,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void joinMulticastV6(Inet6Address group, int interfaceIndex) throws IOException {
-        membershipV6(SC.ipv6JoinGroup, group, interfaceIndex);
+        membershipV6(true, group, interfaceIndex);
     }
 
     /**
@@ -330,35 +335,18 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void leaveMulticastV6(Inet6Address group, int interfaceIndex) throws IOException {
-        membershipV6(SC.ipv6LeaveGroup, group, interfaceIndex);
+        membershipV6(false, group, interfaceIndex);
     }
 
-    /** {@code struct ip_mreq {struct in_addr imr_multiaddr; struct in_addr imr_interface;}}: 8 bytes. */
-    private void membershipV4(int option, Inet4Address group, Inet4Address iface) throws IOException {
+    private void membershipV4(boolean join, Inet4Address group, Inet4Address iface) throws IOException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(iface, "iface");
-        int fdNum = fd.checkOpen();
-        NativeScratch s = NativeScratch.get();
-        byte[] g = group.getAddress();
-        byte[] i = iface.getAddress();
-        for (int k = 0; k < 4; k++) {
-            s.buffer.put(NativeScratch.SOCKADDR_OFFSET + k, g[k]);
-            s.buffer.put(NativeScratch.SOCKADDR_OFFSET + 4 + k, i[k]);
-        }
-        Posix.setOption(fdNum, SocketConstants.IPPROTO_IP, option, s.address + NativeScratch.SOCKADDR_OFFSET, 8);
+        SYS.membershipV4(fd.checkOpen(), join, group, iface);
     }
 
-    /** {@code struct ipv6_mreq {struct in6_addr ipv6mr_multiaddr; unsigned ipv6mr_interface;}}: 20 bytes. */
-    private void membershipV6(int option, Inet6Address group, int interfaceIndex) throws IOException {
+    private void membershipV6(boolean join, Inet6Address group, int interfaceIndex) throws IOException {
         Objects.requireNonNull(group, "group");
-        int fdNum = fd.checkOpen();
-        NativeScratch s = NativeScratch.get();
-        byte[] g = group.getAddress();
-        for (int k = 0; k < 16; k++) {
-            s.buffer.put(NativeScratch.SOCKADDR_OFFSET + k, g[k]);
-        }
-        s.buffer.putInt(NativeScratch.SOCKADDR_OFFSET + 16, interfaceIndex);
-        Posix.setOption(fdNum, SocketConstants.IPPROTO_IPV6, option, s.address + NativeScratch.SOCKADDR_OFFSET, 20);
+        SYS.membershipV6(fd.checkOpen(), join, group, interfaceIndex);
     }
 
     /**
@@ -369,33 +357,39 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public SyscallException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return SYS.takeError(fd.checkOpen());
     }
 
     /**
      * @return the descriptor, for diagnostics and interop; still owned by this socket
      * @throws IOException if closed
+     * @throws UnsupportedOperationException on Windows (see {@link #rawHandle()})
      */
     public int rawFd() throws IOException {
+        return fd.checkOpenFd();
+    }
+
+    /**
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows); still owned by this socket
+     * @throws IOException if closed
+     */
+    public long rawHandle() throws IOException {
         return fd.checkOpen();
     }
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.register(registry, token, interests, trigger);
+        fd.register(registry, token, interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.reregister(registry, token, interests, trigger);
+        fd.reregister(registry, token, interests, trigger);
     }
 
     @Override
     public void deregister(Registry registry) throws IOException {
-        fd.checkOpen();
-        source.deregister(registry);
+        fd.deregister(registry);
     }
 
     /**

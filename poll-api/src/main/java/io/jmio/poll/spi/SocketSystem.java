@@ -1,0 +1,333 @@
+package io.jmio.poll.spi;
+
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.posix.Platform;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The operating system's socket calls as jmio's network types ({@code io.jmio.poll.net}) need them:
+ * one implementation per socket API, chosen once per process by {@link #current()}. The POSIX one
+ * ({@code io.jmio.poll.posix.PosixSockets}) serves Linux, macOS and the BSDs; the Winsock one
+ * ({@code io.jmio.poll.windows.WinsockSockets}) serves Windows.
+ *
+ * <p><b>Why here, and not supplied by a backend.</b> A socket exists before it is registered, so the
+ * network types cannot ask a {@link Selector} which socket API to use: the choice belongs to the
+ * operating system, not to the backend. Both implementations therefore live in {@code poll-api}; the
+ * Winsock one is loaded only on Windows and never binds {@code ws2_32} elsewhere, as the POSIX one is
+ * never loaded on Windows.
+ *
+ * <p><b>Handles</b> are {@code long}s: file descriptors on Unix, 64-bit {@code SOCKET} handles on
+ * Windows. {@link #handlesAreFileDescriptors()} says which, and so whether a socket registers as a
+ * {@link io.jmio.poll.SourceFd} or as a {@link io.jmio.poll.SourceSocket} (which re-arms
+ * edge-triggered IOCP registrations after an operation would block).
+ *
+ * <p><b>Conventions</b> (the JDK channels'): stream reads return the bytes read, 0 if they would
+ * block, -1 at end of stream; writes return the bytes written, 0 if they would block; datagram
+ * receives return the length, -1 if they would block; {@link #accept} returns {@link #NO_SOCKET} if
+ * nothing is pending. Failures are {@link SyscallException}s with portable errno names where one
+ * exists ({@code ECONNREFUSED}, {@code EADDRINUSE}, ...), the native name in the message.
+ *
+ * <p><b>Selection.</b> The system property {@value #PROPERTY} may name an implementation class (public,
+ * with a public no-argument constructor); it exists for tests that run the Windows code path over an
+ * emulation on Linux, and is read once.
+ *
+ * <p>Threading: implementations are stateless or per-thread; every method may be called from any
+ * thread. {@link #lastTruncated()} and {@link #lastSender()} report the calling thread's last
+ * datagram receive.
+ */
+public abstract class SocketSystem {
+    /** The system property that overrides {@link #current()} (a class name); for tests. */
+    public static final String PROPERTY = "jmio.sockets";
+    /** Returned by {@link #accept} when no connection is pending. */
+    public static final long NO_SOCKET = -1;
+
+    /** The integer socket options jmio's types use, named portably; each system maps them to its level and name. */
+    public enum Option {
+        /** {@code SOL_SOCKET/SO_REUSEADDR}. */
+        REUSE_ADDRESS,
+        /** {@code SOL_SOCKET/SO_KEEPALIVE}. */
+        KEEP_ALIVE,
+        /** {@code SOL_SOCKET/SO_SNDBUF}. */
+        SEND_BUFFER,
+        /** {@code SOL_SOCKET/SO_RCVBUF}. */
+        RECEIVE_BUFFER,
+        /** {@code SOL_SOCKET/SO_BROADCAST}. */
+        BROADCAST,
+        /** {@code IPPROTO_TCP/TCP_NODELAY}. */
+        TCP_NO_DELAY,
+        /** {@code IPPROTO_IP/IP_TTL}. */
+        IP_TTL,
+        /** {@code IPPROTO_IPV6/IPV6_UNICAST_HOPS}. */
+        IPV6_UNICAST_HOPS,
+        /** {@code IPPROTO_IPV6/IPV6_V6ONLY}. */
+        IPV6_V6ONLY,
+        /** {@code IPPROTO_IP/IP_MULTICAST_TTL}. */
+        IP_MULTICAST_TTL,
+        /** {@code IPPROTO_IP/IP_MULTICAST_LOOP}. */
+        IP_MULTICAST_LOOP,
+        /** {@code IPPROTO_IPV6/IPV6_MULTICAST_LOOP}. */
+        IPV6_MULTICAST_LOOP
+    }
+
+    private static final class Holder {
+        static final SocketSystem CURRENT = load();
+    }
+
+    /** For implementations. */
+    protected SocketSystem() {
+    }
+
+    /**
+     * @return the socket API of this process: Winsock on Windows, POSIX elsewhere (or the class named
+     *         by {@value #PROPERTY})
+     */
+    public static SocketSystem current() {
+        return Holder.CURRENT;
+    }
+
+    private static SocketSystem load() {
+        String name = System.getProperty(PROPERTY);
+        if (name == null || name.isEmpty()) {
+            name = Platform.current() == Platform.WINDOWS ? "io.jmio.poll.windows.WinsockSockets"
+                    : "io.jmio.poll.posix.PosixSockets";
+        }
+        try {
+            return Class.forName(name).asSubclass(SocketSystem.class).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot load the socket system " + name + " (" + PROPERTY + ")", e);
+        }
+    }
+
+    /** @return a short name for messages, e.g. {@code posix}, {@code winsock} */
+    public abstract String name();
+
+    /** @return true if handles are Unix file descriptors; false for Windows {@code SOCKET}s */
+    public abstract boolean handlesAreFileDescriptors();
+
+    /**
+     * Opens a non-blocking socket that child processes do not inherit.
+     *
+     * @param v6     IPv6 rather than IPv4
+     * @param stream TCP rather than UDP
+     * @return the handle
+     * @throws IOException from the socket call
+     */
+    public abstract long open(boolean v6, boolean stream) throws IOException;
+
+    /**
+     * @param s       a socket
+     * @param address a resolved address
+     * @throws IOException e.g. {@code EADDRINUSE}
+     */
+    public abstract void bind(long s, InetSocketAddress address) throws IOException;
+
+    /**
+     * Prepares, binds and listens, with the address-reuse policy of the platform (POSIX:
+     * {@code SO_REUSEADDR}; Windows: none, since there it would let another socket take the port).
+     *
+     * @param s       a stream socket
+     * @param address a resolved address
+     * @param backlog the queue length
+     * @throws IOException e.g. {@code EADDRINUSE}
+     */
+    public abstract void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException;
+
+    /**
+     * @param s a listening socket
+     * @return a new non-blocking socket, or {@link #NO_SOCKET}
+     * @throws IOException e.g. {@code EMFILE}
+     */
+    public abstract long accept(long s) throws IOException;
+
+    /**
+     * Starts a non-blocking connect.
+     *
+     * @param s       a socket
+     * @param address a resolved address
+     * @return true if connected at once, false if in progress
+     * @throws IOException if it fails at once
+     */
+    public abstract boolean connect(long s, InetSocketAddress address) throws IOException;
+
+    /**
+     * @param s    a stream socket
+     * @param dst  a buffer
+     * @param peek leave the bytes queued
+     * @return bytes read, 0 if it would block or {@code dst} is full, -1 at end of stream
+     * @throws IOException e.g. {@code ECONNRESET}
+     */
+    public abstract int read(long s, ByteBuffer dst, boolean peek) throws IOException;
+
+    /**
+     * Scattering read.
+     *
+     * @param s      a stream socket
+     * @param dsts   buffers
+     * @param offset the first
+     * @param length how many
+     * @return bytes read, 0 if it would block, -1 at end of stream
+     * @throws IOException e.g. {@code ECONNRESET}
+     */
+    public abstract long read(long s, ByteBuffer[] dsts, int offset, int length) throws IOException;
+
+    /**
+     * @param s   a stream socket
+     * @param src a buffer
+     * @return bytes written, 0 if it would block or {@code src} is empty
+     * @throws IOException e.g. {@code EPIPE}
+     */
+    public abstract int write(long s, ByteBuffer src) throws IOException;
+
+    /**
+     * Gathering write.
+     *
+     * @param s      a stream socket
+     * @param srcs   buffers
+     * @param offset the first
+     * @param length how many
+     * @return bytes written, 0 if it would block
+     * @throws IOException e.g. {@code EPIPE}
+     */
+    public abstract long write(long s, ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /**
+     * @param s a connected stream socket
+     * @param b the byte to send out of band
+     * @return true if sent, false if it would block
+     * @throws IOException from the send
+     */
+    public abstract boolean sendUrgent(long s, byte b) throws IOException;
+
+    /**
+     * Receives one datagram; the sender is then {@link #lastSender()}.
+     *
+     * @param s    a datagram socket
+     * @param dst  a buffer
+     * @param peek leave the datagram queued
+     * @return its length (bytes copied if truncated), or -1 if it would block
+     * @throws IOException e.g. {@code ECONNREFUSED}
+     */
+    public abstract int receiveDatagram(long s, ByteBuffer dst, boolean peek) throws IOException;
+
+    /** @return whether this thread's last {@link #receiveDatagram} was cut to the buffer */
+    public abstract boolean lastTruncated();
+
+    /** @return the sender of this thread's last {@link #receiveDatagram} (allocates it) */
+    public abstract InetSocketAddress lastSender();
+
+    /**
+     * @param s      a datagram socket
+     * @param src    the datagram
+     * @param target a resolved address, or null for the connected peer
+     * @return bytes sent, or 0 if it would block
+     * @throws IOException e.g. {@code EMSGSIZE}
+     */
+    public abstract int sendDatagram(long s, ByteBuffer src, InetSocketAddress target) throws IOException;
+
+    /**
+     * @param s   a socket
+     * @param how 0: reading, 1: writing, 2: both (the same on POSIX and Winsock)
+     * @throws IOException e.g. {@code ENOTCONN}
+     */
+    public abstract void shutdown(long s, int how) throws IOException;
+
+    /**
+     * @param s a socket
+     * @return its pending error ({@code SO_ERROR}), cleared, or null
+     * @throws IOException if reading it fails
+     */
+    public abstract SyscallException takeError(long s) throws IOException;
+
+    /**
+     * @param s    a socket
+     * @param peer the peer's address rather than the local one
+     * @return the address (allocates it)
+     * @throws IOException e.g. {@code ENOTCONN}
+     */
+    public abstract InetSocketAddress address(long s, boolean peer) throws IOException;
+
+    /**
+     * @param s      a socket
+     * @param option the option
+     * @param value  its value (booleans as 0 and 1)
+     * @throws IOException from {@code setsockopt}
+     */
+    public abstract void setOption(long s, Option option, int value) throws IOException;
+
+    /**
+     * @param s      a socket
+     * @param option the option
+     * @return its value
+     * @throws IOException from {@code getsockopt}
+     */
+    public abstract int option(long s, Option option) throws IOException;
+
+    /**
+     * @param s       a socket
+     * @param seconds seconds to linger on close, or -1 to turn lingering off
+     * @throws IOException from {@code setsockopt}
+     */
+    public abstract void setLinger(long s, int seconds) throws IOException;
+
+    /**
+     * @param s a socket
+     * @return seconds of lingering, or -1 if off
+     * @throws IOException from {@code getsockopt}
+     */
+    public abstract int linger(long s) throws IOException;
+
+    /**
+     * Joins or leaves an IPv4 multicast group.
+     *
+     * @param s     a datagram socket
+     * @param join  join rather than leave
+     * @param group the group
+     * @param iface the local interface's address
+     * @throws IOException from {@code setsockopt}
+     */
+    public abstract void membershipV4(long s, boolean join, Inet4Address group, Inet4Address iface) throws IOException;
+
+    /**
+     * Joins or leaves an IPv6 multicast group.
+     *
+     * @param s              a datagram socket
+     * @param join           join rather than leave
+     * @param group          the group
+     * @param interfaceIndex the interface's index, or 0
+     * @throws IOException from {@code setsockopt}
+     */
+    public abstract void membershipV6(long s, boolean join, InetAddress group, int interfaceIndex) throws IOException;
+
+    /**
+     * Closes a socket; never retried.
+     *
+     * @param s a socket
+     * @throws IOException from the close call
+     */
+    public abstract void close(long s) throws IOException;
+
+    /**
+     * Closes {@code s} after {@code primary} failed, recording a failure of the close as suppressed.
+     *
+     * @param s       a socket
+     * @param primary the failure being thrown
+     */
+    public final void closeQuietly(long s, Throwable primary) {
+        try {
+            close(s);
+        } catch (IOException | RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /**
+     * @param s a handle
+     * @return the handle in words, e.g. {@code fd 7} or {@code SOCKET 0x1f4}
+     */
+    public abstract String describe(long s);
+}

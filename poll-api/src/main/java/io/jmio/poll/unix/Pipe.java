@@ -52,6 +52,7 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
      * @throws IOException from {@code pipe}, e.g. {@code EMFILE}
      */
     public static Pipe open() throws IOException {
+        UnixOnly.check("Pipe.open");
         int[] fds = Posix.pipe();
         return new Pipe(new Sender(fds[1]), new Receiver(fds[0]));
     }

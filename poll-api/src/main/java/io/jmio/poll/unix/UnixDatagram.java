@@ -53,6 +53,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE}
      */
     public static UnixDatagram bind(UnixAddress address) throws IOException {
+        UnixOnly.check("UnixDatagram.bind");
         int fd = UnixSockets.open(SocketConstants.SOCK_DGRAM);
         try {
             UnixSockets.bind(fd, address);
@@ -68,6 +69,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code socket}
      */
     public static UnixDatagram unbound() throws IOException {
+        UnixOnly.check("UnixDatagram.unbound");
         return new UnixDatagram(UnixSockets.open(SocketConstants.SOCK_DGRAM));
     }
 
@@ -76,6 +78,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code socketpair}
      */
     public static UnixDatagram[] pair() throws IOException {
+        UnixOnly.check("UnixDatagram.pair");
         int[] fds = Posix.socketPair(SocketConstants.SOCK_DGRAM);
         return new UnixDatagram[] {new UnixDatagram(fds[0]), new UnixDatagram(fds[1])};
     }

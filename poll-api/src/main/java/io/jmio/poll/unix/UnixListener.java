@@ -46,6 +46,7 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE} if the path exists
      */
     public static UnixListener bind(UnixAddress address) throws IOException {
+        UnixOnly.check("UnixListener.bind");
         int fd = UnixSockets.open(SocketConstants.SOCK_STREAM);
         try {
             UnixSockets.bind(fd, address);

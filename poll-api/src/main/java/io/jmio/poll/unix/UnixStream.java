@@ -56,6 +56,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code connect}
      */
     public static UnixStream connect(UnixAddress address) throws IOException {
+        UnixOnly.check("UnixStream.connect");
         int fd = UnixSockets.open(SocketConstants.SOCK_STREAM);
         try {
             UnixSockets.connect(fd, address);
@@ -71,6 +72,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code socketpair}
      */
     public static UnixStream[] pair() throws IOException {
+        UnixOnly.check("UnixStream.pair");
         int[] fds = Posix.socketPair(SocketConstants.SOCK_STREAM);
         return new UnixStream[] {new UnixStream(fds[0]), new UnixStream(fds[1])};
     }

@@ -31,7 +31,8 @@ import jnr.ffi.Runtime;
  *     {@code WSAGetLastError} call could see a value the JVM set in between) and are mapped by
  *     {@link WinsockErrors}, the one place.</li>
  * <li>Gathering and scattering I/O is a loop of {@code send}/{@code recv} over the buffers that stops at
- *     the first short transfer (bytes stay in order; the transfer is not one system call).</li>
+ *     the first short transfer, at most {@value NativeScratch#IOV_MAX} buffers per call as on POSIX (bytes
+ *     stay in order; the transfer is not one system call).</li>
  * <li>A datagram longer than the buffer fails with {@code WSAEMSGSIZE}, the buffer holding its first
  *     bytes: reported as truncated, as {@code MSG_TRUNC} is on Unix.</li>
  * </ul>
@@ -273,7 +274,7 @@ public class WinsockSockets extends SocketSystem {
     public long read(long s, ByteBuffer[] dsts, int offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, dsts.length);
         long total = 0;
-        for (int i = offset; i < offset + length; i++) {
+        for (int i = offset; i < offset + Math.min(length, NativeScratch.IOV_MAX); i++) {
             ByteBuffer dst = dsts[i];
             int room = dst.remaining();
             if (room == 0) {
@@ -329,7 +330,7 @@ public class WinsockSockets extends SocketSystem {
     public long write(long s, ByteBuffer[] srcs, int offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, srcs.length);
         long total = 0;
-        for (int i = offset; i < offset + length; i++) {
+        for (int i = offset; i < offset + Math.min(length, NativeScratch.IOV_MAX); i++) {
             ByteBuffer src = srcs[i];
             int len = src.remaining();
             if (len == 0) {

@@ -283,7 +283,7 @@ public abstract class TcpStreamContract {
             });
             assertTrue(Set.of("EPIPE", "ECONNRESET").contains(e.errnoName()), e.getMessage());
             // Still alive: SIGPIPE would have killed the JVM's default disposition; MSG_NOSIGNAL guards it.
-            assertTrue(pair.server.rawFd() >= 0);
+            assertTrue(pair.server.rawHandle() >= 0);
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.Objects;
  * <p>The channel stays the JDK's: this source neither reads nor closes it. Deregister before closing the
  * channel (the JDK may keep the descriptor number alive for a while after {@code close}).
  *
- * <p>Portability: Unix (epoll and kqueue backends).
+ * <p>Portability: Unix (epoll and kqueue backends); {@link #of} throws
+ * {@link UnsupportedOperationException} on Windows.
  *
  * <p>Threading: immutable; safe to use from any thread, as {@link SourceFd}.
  */
@@ -62,6 +63,11 @@ public final class ChannelSource implements Source {
      */
     public static ChannelSource of(SelectableChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
+        if (io.jmio.poll.posix.Platform.current() == io.jmio.poll.posix.Platform.WINDOWS) {
+            throw new UnsupportedOperationException("ChannelSource is unsupported on Windows: the JDK's own I/O on"
+                    + " the channel would not re-arm edge-triggered IOCP registrations; use jmio's TcpStream,"
+                    + " TcpListener and UdpSocket");
+        }
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }

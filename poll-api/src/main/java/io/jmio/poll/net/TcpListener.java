@@ -29,7 +29,10 @@ import java.net.InetSocketAddress;
  * }
  * }</pre>
  *
- * <p>The socket is non-blocking and close-on-exec from birth, and binds with {@code SO_REUSEADDR}.
+ * <p>The socket is non-blocking and close-on-exec from birth, and binds with {@code SO_REUSEADDR}. On
+ * Windows it is an overlapped, non-inheritable {@code SOCKET} made non-blocking with
+ * {@code ioctlsocket(FIONBIO)}, and binds without {@code SO_REUSEADDR} (which there would let another
+ * socket take the port); an accept that would block re-arms an edge-triggered IOCP registration.
  * {@link #accept()} allocates the new {@link TcpStream} (and nothing else: the peer's address is read
  * only when {@link TcpStream#peerAddress()} asks for it). Accepted streams are non-blocking and
  * close-on-exec too.
@@ -168,7 +171,8 @@ public final class TcpListener implements Source, AutoCloseable {
     }
 
     /**
-     * Closes the socket (idempotent); the kernel drops its registrations.
+     * Closes the socket (idempotent); the kernel drops its registrations (on Windows it is deregistered
+     * first from the Poll it was last registered with, as the IOCP backend asks).
      *
      * @throws IOException from {@code close}
      */

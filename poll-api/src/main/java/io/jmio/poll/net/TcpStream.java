@@ -40,6 +40,12 @@ import java.util.Objects;
  * (macOS: {@code SO_NOSIGPIPE}): writing to a reset connection throws {@code EPIPE} or
  * {@code ECONNRESET}, never raises {@code SIGPIPE}.
  *
+ * <p><b>Windows.</b> The stream is a Winsock {@code SOCKET} ({@link #rawHandle()}); Winsock errors carry
+ * the portable names above ({@code WSAECONNREFUSED} is {@code ECONNREFUSED}) with the Winsock name in the
+ * message. A read or write that would block re-arms the stream's edge-triggered IOCP registration, so
+ * draining until would-block works as on Unix; I/O on the raw handle outside this class does not.
+ * Gathering and scattering calls loop over the buffers.
+ *
  * <p>Errors: {@link SyscallException}s naming the call and errno; after {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
@@ -355,7 +361,8 @@ public final class TcpStream implements Source, AutoCloseable {
     }
 
     /**
-     * Closes the socket (idempotent); the kernel drops its registrations.
+     * Closes the socket (idempotent); the kernel drops its registrations (on Windows it is deregistered
+     * first from the Poll it was last registered with, as the IOCP backend asks).
      *
      * @throws IOException from {@code close}
      */

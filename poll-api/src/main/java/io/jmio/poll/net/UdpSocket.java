@@ -393,7 +393,8 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     /**
-     * Closes the socket (idempotent); the kernel drops its registrations.
+     * Closes the socket (idempotent); the kernel drops its registrations (on Windows it is deregistered
+     * first from the Poll it was last registered with, as the IOCP backend asks).
      *
      * @throws IOException from {@code close}
      */

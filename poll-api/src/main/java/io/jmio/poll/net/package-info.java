@@ -7,8 +7,13 @@
  * <p>Operations never block and never throw to say "not now": {@code accept} returns null, reads and
  * writes return 0 when they would block, reads return -1 at end of stream (the JDK's convention).
  *
- * <p>Portability: Unix (epoll and kqueue backends); the socket constants and {@code sockaddr} layouts
- * of each OS come from {@link io.jmio.poll.posix.SocketConstants} and
- * {@link io.jmio.poll.posix.SockaddrLayout}.
+ * <p>Portability: Unix and Windows. The types call the process's
+ * {@link io.jmio.poll.spi.SocketSystem}, chosen once: POSIX sockets on Linux, macOS and the BSDs
+ * ({@link io.jmio.poll.posix.PosixSockets}, with each OS's constants and {@code sockaddr} layouts), and
+ * Winsock on Windows ({@link io.jmio.poll.windows.WinsockSockets}). On Windows a socket is a 64-bit
+ * {@code SOCKET} ({@code rawHandle()}; {@code rawFd()} refuses), registers as a
+ * {@link io.jmio.poll.SourceSocket}, and every operation that would block re-arms its edge-triggered
+ * IOCP registration, so the drain-until-would-block rule works unchanged. A registered socket that is
+ * closed is deregistered first on Windows. {@link io.jmio.poll.net.ChannelSource} is Unix-only.
  */
 package io.jmio.poll.net;

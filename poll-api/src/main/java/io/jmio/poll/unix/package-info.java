@@ -5,6 +5,7 @@
  * ({@link io.jmio.poll.unix.Pipe}), as mio's {@code net::Unix*} and {@code unix::pipe}.
  *
  * <p>Portability: Linux, macOS and the BSDs; {@code sun_path} sizes per OS come from
- * {@link io.jmio.poll.posix.SockaddrUnDescriptor}.
+ * {@link io.jmio.poll.posix.SockaddrUnDescriptor}. On Windows every factory throws an
+ * {@link UnsupportedOperationException} saying so, before any native call.
  */
 package io.jmio.poll.unix;

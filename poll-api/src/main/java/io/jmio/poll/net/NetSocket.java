@@ -6,6 +6,7 @@ import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
 import io.jmio.poll.SourceFd;
 import io.jmio.poll.SourceSocket;
+import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.spi.SocketSystem;
@@ -84,7 +85,8 @@ final class NetSocket {
 
     /**
      * Re-arms {@code interest} after an operation found it would block (Windows); does nothing on Unix.
-     * A poll closed meanwhile is forgotten, not reported: the socket outlives it.
+     * A poll closed meanwhile, or one that no longer has the socket ({@code ENOENT}), is forgotten, not
+     * reported: the socket outlives its registration.
      */
     void wouldBlock(Interest interest) throws IOException {
         if (REARMS) {
@@ -94,6 +96,11 @@ final class NetSocket {
                     socketSource.rearm(r, interest);
                 } catch (ClosedPollException e) {
                     registry = null;
+                } catch (SyscallException e) {
+                    if (!"ENOENT".equals(e.errnoName())) {
+                        throw e;
+                    }
+                    registry = null; // deregistered by other means (a raw SourceSocket): nothing to re-arm
                 }
             }
         }
@@ -128,20 +135,35 @@ final class NetSocket {
      * registrations; on Windows a registered socket is deregistered first, as the IOCP backend asks
      * ({@link SourceSocket}).
      *
-     * @throws IOException from the close call
+     * @throws IOException from the close call, or from the deregistration (the socket is closed either way)
      */
     void close() throws IOException {
         if (closed.compareAndSet(false, true)) {
             Registry r = registry;
+            IOException failure = null;
             if (REARMS && r != null) {
                 registry = null;
                 try {
                     socketSource.deregister(r);
-                } catch (IOException | ClosedPollException e) {
-                    // The poll is closed or has already dropped the socket: nothing left to undo.
+                } catch (ClosedPollException e) {
+                    // The poll is closed: it holds nothing of this socket any more.
+                } catch (SyscallException e) {
+                    if (!"ENOENT".equals(e.errnoName())) { // ENOENT: deregistered already, by other means
+                        failure = e;
+                    }
                 }
             }
-            SYS.close(handle);
+            try {
+                SYS.close(handle);
+            } catch (IOException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                throw e;
+            }
+            if (failure != null) {
+                throw failure; // the socket is closed; the poll could not be told
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
+import io.jmio.poll.SourceSocket;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.iocp.EmulatedIocpBackend;
@@ -91,6 +92,16 @@ class IocpEmulatedRearmTest {
                 assertEquals(handle, second.rawHandle(), "the emulation reuses the number, as descriptors do");
                 poll.registry().register(second, Token.of(LISTENER), Interest.READABLE);
             }
+        }
+    }
+
+    @Test
+    void shouldForgetARegistrationRemovedBehindItsBack() throws IOException {
+        try (TcpPair pair = TcpPair.open(new EmulatedIocpBackend()); Poll poll = Poll.open(new EmulatedIocpBackend())) {
+            poll.registry().register(pair.server, Token.of(SERVER), Interest.READABLE);
+            new SourceSocket(pair.server.rawHandle()).deregister(poll.registry());
+            assertEquals(0, pair.server.read(ByteBuffer.allocate(4)), "would block; the re-arm finds ENOENT and forgets");
+            pair.server.close(); // no deregistration left to do: closes without error
         }
     }
 }

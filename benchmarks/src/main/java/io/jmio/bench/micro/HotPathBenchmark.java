@@ -89,6 +89,7 @@ public class HotPathBenchmark {
     private final Events events = Events.withCapacity(64);
     private long labsArgument = -42;
     private String lookup;
+    private volatile int flag;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -272,6 +273,11 @@ public class HotPathBenchmark {
     }
 
     @Benchmark
+    public int lastErrno() {
+        return Posix.lastErrno();  // jnr-ffi's saved errno: a JNI call into jffi
+    }
+
+    @Benchmark
     public long labsSaving() {
         return PosixLayers.labsSaving(labsArgument);
     }
@@ -279,6 +285,22 @@ public class HotPathBenchmark {
     @Benchmark
     public long labsNoErrno() {
         return PosixLayers.labsNoErrno(labsArgument);
+    }
+
+    /** The price of {@code Selector.select}'s old unconditional {@code wakePending = 0} (a volatile store). */
+    @Benchmark
+    public int flagStoreAlways() {
+        flag = 0;
+        return 0;
+    }
+
+    /** What {@code select} does now: read the flag, store only if a wake set it. */
+    @Benchmark
+    public int flagStoreIfSet() {
+        if (flag != 0) {
+            flag = 0;
+        }
+        return 0;
     }
 
     // ---- waker and poll

@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -65,6 +70,50 @@ class NativeMemoryTest {
         }
         for (int i = 0; i < 8; i++) {
             assertEquals((byte) (40 + i), in.get(i));
+        }
+    }
+
+    @Test
+    void shouldFallBackToJniWithoutTheExport() throws Exception {
+        assertEquals("JNI GetDirectBufferAddress ok", probe());
+    }
+
+    @Test
+    void shouldReadTheFieldWhenJavaNioIsOpened() throws Exception {
+        assertEquals("java.nio.Buffer.address ok", probe("--add-opens", "java.base/java.nio=ALL-UNNAMED"));
+    }
+
+    /** Runs {@link Probe} in a fresh JVM with {@code flags} (and none of this JVM's module flags). */
+    private static String probe(String... flags) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc-unsafe-memory-access")) {
+                cmd.add(arg);  // what newer JDKs need for jnr-ffi, nothing that opens the JDK
+            }
+        }
+        cmd.addAll(List.of(flags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), out);
+        String[] lines = out.split("\\R");
+        return lines[lines.length - 1];
+    }
+
+    /** Prints the chosen lookup and "ok" if it agrees with JNI on a buffer and its views. */
+    static final class Probe {
+        public static void main(String[] args) {
+            ByteBuffer base = NativeMemory.allocate(256);
+            boolean ok = true;
+            for (ByteBuffer b : new ByteBuffer[] {base, base.slice(17, 100), base.duplicate(), base.asReadOnlyBuffer()}) {
+                ok &= NativeMemory.address(b) == NativeMemory.addressByJni(b);
+            }
+            ok &= NativeMemory.address(base.slice(17, 100)) == NativeMemory.address(base) + 17;
+            System.out.println(NativeMemory.addressLookup() + (ok ? " ok" : " WRONG"));
         }
     }
 

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx1g"})
+@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx1g", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"})
 public class EchoBenchmark {
     /** The server, one of {@link EchoServer#NAMES}. */
     @Param({"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx512m"})
+@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx512m", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"})
 public class JmioLayersBenchmark {
     private EpollLayers layers;
     private Fds fds;

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx512m"})
+@Fork(value = 1, jvmArgsPrepend = {"-Xms256m", "-Xmx512m", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"})
 public class JmioPollBenchmark {
 
     /** A poll with one idle descriptor registered. */

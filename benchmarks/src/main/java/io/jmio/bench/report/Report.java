@@ -209,6 +209,7 @@ public final class Report {
         costTable();
         microTable();
         layersTable();
+        hotPathTable();
         straceSection(dir);
         targetSection();
         Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
@@ -353,6 +354,32 @@ public final class Report {
                         .append(ratio(score(j) / score(d))).append(" | ").append(num(alloc(j), 3)).append(" | ")
                         .append(num(alloc(d), 3)).append(" | ").append(num(alloc(n), 3)).append(" |\n");
             }
+        }
+    }
+
+    /** HotPathBenchmark (the socket hot path layer by layer), if it ran: both JVM set-ups side by side. */
+    private void hotPathTable() {
+        List<String> methods = new ArrayList<>();
+        for (Result r : results) {
+            if ((r.clazz.equals("HotPathBenchmark") || r.clazz.equals("JniAddress")) && !methods.contains(r.method)) {
+                methods.add(r.method);
+            }
+        }
+        if (methods.isEmpty()) {
+            return;
+        }
+        md.append("\n## Socket hot path (`HotPathBenchmark`, loopback TCP pair, ns per operation)\n\n");
+        md.append("Exported = the JVM has `--add-exports java.base/sun.nio.ch=ALL-UNNAMED` (jmio reads buffer addresses "
+                + "in Java); JNI = without it (`HotPathBenchmark.JniAddress`: addresses through JNI, jmio's only way "
+                + "before). `wouldBlock*`: a read with nothing to read; `echo64*`: a 64-byte write and the read of it; "
+                + "`*Jnr`: the bare binding; `*NoErrno`: the same binding without errno saving; `*Netty`: Netty's JNI "
+                + "`Socket.recvAddress`/`sendAddress`; `*Jdk`: `SocketChannel`.\n\n");
+        md.append("| operation | exported ns | JNI ns | exported/JNI | exported B/op |\n|---|---:|---:|---:|---:|\n");
+        for (String m : methods) {
+            Result a = micro("HotPathBenchmark", m, null);
+            Result b = micro("JniAddress", m, null);
+            md.append("| ").append(m).append(" | ").append(num(score(a), 1)).append(" | ").append(num(score(b), 1))
+                    .append(" | ").append(ratio(score(a) / score(b))).append(" | ").append(num(alloc(a), 3)).append(" |\n");
         }
     }
 

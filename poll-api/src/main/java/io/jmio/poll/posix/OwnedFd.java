@@ -1,5 +1,11 @@
 package io.jmio.poll.posix;
 
+import io.jmio.poll.Interest;
+import io.jmio.poll.Registry;
+import io.jmio.poll.Source;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+
 import io.jmio.poll.SourceFd;
 
 import java.io.IOException;
@@ -14,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: {@link #close()} and {@link #checkOpen()} are thread-safe; closing while another thread
  * is inside a system call on the descriptor is the caller's race, as with any descriptor.
  */
-public final class OwnedFd {
+public final class OwnedFd implements Source {
     private final int fd;
     private final SourceFd source;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -43,9 +49,26 @@ public final class OwnedFd {
         return fd;
     }
 
-    /** @return the source that registers the descriptor */
-    public SourceFd source() {
-        return source;
+
+    /** Registers the descriptor, refusing a closed one with {@link ClosedChannelException}. */
+    @Override
+    public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        checkOpen();
+        source.register(registry, token, interests, trigger);
+    }
+
+    /** Reregisters the descriptor, refusing a closed one with {@link ClosedChannelException}. */
+    @Override
+    public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        checkOpen();
+        source.reregister(registry, token, interests, trigger);
+    }
+
+    /** Deregisters the descriptor, refusing a closed one with {@link ClosedChannelException}. */
+    @Override
+    public void deregister(Registry registry) throws IOException {
+        checkOpen();
+        source.deregister(registry);
     }
 
     /** @return true once closed */

@@ -3,7 +3,6 @@ package io.jmio.poll.unix;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.posix.OwnedFd;
@@ -78,11 +77,9 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
      */
     public static final class Sender implements Source, AutoCloseable {
         private final OwnedFd fd;
-        private final SourceFd source;
 
         Sender(int fd) {
             this.fd = new OwnedFd(fd);
-            this.source = this.fd.source();
         }
 
         /**
@@ -113,20 +110,17 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
 
         @Override
         public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-            fd.checkOpen();
-            source.register(registry, token, interests, trigger);
+            fd.register(registry, token, interests, trigger);
         }
 
         @Override
         public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-            fd.checkOpen();
-            source.reregister(registry, token, interests, trigger);
+            fd.reregister(registry, token, interests, trigger);
         }
 
         @Override
         public void deregister(Registry registry) throws IOException {
-            fd.checkOpen();
-            source.deregister(registry);
+            fd.deregister(registry);
         }
 
         /**
@@ -152,11 +146,9 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
      */
     public static final class Receiver implements Source, AutoCloseable {
         private final OwnedFd fd;
-        private final SourceFd source;
 
         Receiver(int fd) {
             this.fd = new OwnedFd(fd);
-            this.source = this.fd.source();
         }
 
         /**
@@ -187,20 +179,17 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
 
         @Override
         public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-            fd.checkOpen();
-            source.register(registry, token, interests, trigger);
+            fd.register(registry, token, interests, trigger);
         }
 
         @Override
         public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-            fd.checkOpen();
-            source.reregister(registry, token, interests, trigger);
+            fd.reregister(registry, token, interests, trigger);
         }
 
         @Override
         public void deregister(Registry registry) throws IOException {
-            fd.checkOpen();
-            source.deregister(registry);
+            fd.deregister(registry);
         }
 
         /**

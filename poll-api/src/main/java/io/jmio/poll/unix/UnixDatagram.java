@@ -3,7 +3,6 @@ package io.jmio.poll.unix;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SourceFd;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
@@ -40,11 +39,9 @@ import java.util.Objects;
  */
 public final class UnixDatagram implements Source, AutoCloseable {
     private final OwnedFd fd;
-    private final SourceFd source;
 
     private UnixDatagram(int fd) {
         this.fd = new OwnedFd(fd);
-        this.source = this.fd.source();
     }
 
     /**
@@ -187,20 +184,17 @@ public final class UnixDatagram implements Source, AutoCloseable {
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.register(registry, token, interests, trigger);
+        fd.register(registry, token, interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        fd.checkOpen();
-        source.reregister(registry, token, interests, trigger);
+        fd.reregister(registry, token, interests, trigger);
     }
 
     @Override
     public void deregister(Registry registry) throws IOException {
-        fd.checkOpen();
-        source.deregister(registry);
+        fd.deregister(registry);
     }
 
     /**

@@ -94,7 +94,6 @@ public final class Events implements Iterable<Event> {
     }
 
     EventBuffer bufferFor(Selector selector) {
-        size = 0;
         EventBuffer current = buffer;
         if (current == null || !selector.owns(current)) {
             current = selector.newEventBuffer(capacity);

@@ -39,6 +39,7 @@ public final class SocketIo {
      * @throws java.io.IOException from the system call
      */
     public static int read(int fd, Kind kind, ByteBuffer dst, int flags) throws java.io.IOException {
+        requireBuffer(dst, "dst");
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
@@ -78,6 +79,7 @@ public final class SocketIo {
      * @throws java.io.IOException from the system call, e.g. {@code EPIPE}
      */
     public static int write(int fd, Kind kind, ByteBuffer src, int flags) throws java.io.IOException {
+        requireBuffer(src, "src");
         int pos = src.position();
         int len = src.limit() - pos;
         if (len == 0) {
@@ -181,6 +183,7 @@ public final class SocketIo {
      * @throws java.io.IOException from the system call
      */
     public static int receiveDatagram(int fd, ByteBuffer dst, int flags) throws java.io.IOException {
+        requireBuffer(dst, "dst");
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
@@ -223,6 +226,7 @@ public final class SocketIo {
      * @throws IllegalArgumentException if a heap datagram exceeds the staging area
      */
     public static int sendDatagram(int fd, ByteBuffer src, int addrLen) throws java.io.IOException {
+        requireBuffer(src, "src");
         NativeScratch s = NativeScratch.get();
         int pos = src.position();
         int len = src.limit() - pos;
@@ -338,6 +342,20 @@ public final class SocketIo {
             }
             b.position(pos + len);
             left -= len;
+        }
+    }
+
+    /**
+     * Refuses a null buffer with a message naming it. An explicit check rather than the JVM's own
+     * null-pointer message, which compiled code may throw without any message at all.
+     *
+     * @param buffer the caller's buffer
+     * @param name   its parameter name, {@code src} or {@code dst}
+     * @throws NullPointerException if {@code buffer} is null
+     */
+    public static void requireBuffer(ByteBuffer buffer, String name) {
+        if (buffer == null) {
+            throw new NullPointerException("\"" + name + "\" is null");
         }
     }
 }

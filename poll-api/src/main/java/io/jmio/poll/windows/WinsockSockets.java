@@ -3,6 +3,7 @@ package io.jmio.poll.windows;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
+import io.jmio.poll.posix.SocketIo;
 import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
@@ -245,6 +246,7 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public int read(long s, ByteBuffer dst, boolean peek) throws IOException {
+        SocketIo.requireBuffer(dst, "dst");
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
@@ -294,6 +296,7 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public int write(long s, ByteBuffer src) throws IOException {
+        SocketIo.requireBuffer(src, "src");
         int pos = src.position();
         int len = src.limit() - pos;
         if (len == 0) {
@@ -354,6 +357,7 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public int receiveDatagram(long s, ByteBuffer dst, boolean peek) throws IOException {
+        SocketIo.requireBuffer(dst, "dst");
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
@@ -402,6 +406,7 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public int sendDatagram(long s, ByteBuffer src, InetSocketAddress target) throws IOException {
+        SocketIo.requireBuffer(src, "src");
         NativeScratch scratch = NativeScratch.get();
         int pos = src.position();
         int len = src.limit() - pos;

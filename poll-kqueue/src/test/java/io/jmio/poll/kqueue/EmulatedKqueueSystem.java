@@ -116,6 +116,8 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         /** {@code EVFILT_USER}: triggered and not yet reported (or reported, without {@code EV_CLEAR}). */
         boolean triggered;
         int userFflags;
+        /** The scan that last reported this user knote: a kernel reports a knote once per call. */
+        long reportedInScan;
 
         Knote(long ident, int filter, int flags, String identity) {
             this.ident = ident;
@@ -145,6 +147,7 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         final KqueueAbi abi;
         final KeventDescriptor layout;
+        final EmulatedKernelRules rules;
         final int epfd;
         final int eventfd;
         /** OpenBSD and NetBSD take a new {@code udata} only with {@code EV_ADD}; the others with any change. */
@@ -154,12 +157,15 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         /** Descriptors currently in the epoll set, with the events they were added for. */
         final Map<Integer, Integer> inEpoll = new HashMap<>();
         final ArrayDeque<Ready> overflow = new ArrayDeque<>();
+        /** Counts scans, to report each user knote at most once per call. */
+        long scans;
         final ByteBuffer scratch = NativeMemory.allocate(16);
         final long scratchAddress = NativeMemory.address(scratch);
 
         Queue(KqueueAbi abi) throws SyscallException {
             this.abi = abi;
             this.layout = abi.layout;
+            this.rules = EmulatedKernelRules.of(abi);
             this.udataOnlyWithAdd = abi == KqueueAbi.OPENBSD || abi == KqueueAbi.NETBSD;
             int ep = LIB.epoll_create1(LinuxTestLibrary.EPOLL_CLOEXEC);
             if (ep < 0) {
@@ -206,6 +212,10 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         // ------------------------------------------------------------ kevent(2)
 
         int kevent(long changes, int nchanges, long events, int nevents, long timeout) {
+            long waitNanos = timeout == 0 ? EmulatedKernelRules.FOREVER : waitNanos(timeout);
+            if (waitNanos < 0 && rules.timeoutCheckedFirst) {
+                return (int) waitNanos;
+            }
             ByteBuffer in = nchanges > 0 ? view(changes, nchanges * layout.size) : null;
             ByteBuffer out = nevents > 0 ? view(events, nevents * layout.size) : null;
             int written = 0;
@@ -229,7 +239,12 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             if (written > 0 || nevents == 0) {
                 return written;
             }
-            return scan(out, nevents, timeout);
+            return waitNanos < 0 ? (int) waitNanos : scan(out, nevents, waitNanos);
+        }
+
+        private long waitNanos(long timeout) {
+            ByteBuffer ts = view(timeout, TimespecDescriptor.SIZE);
+            return rules.waitNanos(ts.getLong(TimespecDescriptor.TV_SEC_OFFSET), ts.getLong(TimespecDescriptor.TV_NSEC_OFFSET));
         }
 
         /** Applies one change as the man page says; @return 0 or an errno. */
@@ -241,7 +256,10 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             String identity = null;
             if (fdFilter) {
                 if (ident > Integer.MAX_VALUE || LIB.fcntl((int) ident, LinuxTestLibrary.F_GETFD, 0) < 0) {
-                    return Errno.EBADF;
+                    if (ident <= Integer.MAX_VALUE) {
+                        dropIfClosedSince((int) ident, null); // a kernel dropped them at close
+                    }
+                    return (flags & KqueueAbi.EV_ADD) != 0 ? Errno.EBADF : rules.closedFdErrnoWithoutAdd;
                 }
                 identity = identity((int) ident);
                 dropIfClosedSince((int) ident, identity);
@@ -265,7 +283,9 @@ final class EmulatedKqueueSystem implements KqueueSystem {
                     }
                 } else {
                     userKnotes.add(kn);
-                    touchUser(kn, fflags);
+                    if (rules.triggerOnAdd) {
+                        touchUser(kn, fflags);
+                    }
                 }
                 return 0;
             }
@@ -330,7 +350,7 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             boolean stale = false;
             for (int filter : new int[] {abi.evfiltRead, abi.evfiltWrite}) {
                 Knote kn = knotes.get(key(fd, filter));
-                if (kn != null && !kn.identity.equals(identity)) {
+                if (kn != null && !kn.identity.equals(identity)) { // identity null: the descriptor is closed
                     knotes.remove(key(fd, filter));
                     Knote gone = kn;
                     overflow.removeIf(r -> r.knote == gone);
@@ -395,14 +415,13 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         // ------------------------------------------------------------ scanning
 
-        private int scan(ByteBuffer out, int nevents, long timeout) {
-            long deadline = 0;
-            boolean forever = timeout == 0;
-            if (!forever) {
-                ByteBuffer ts = view(timeout, TimespecDescriptor.SIZE);
-                deadline = System.nanoTime() + TimespecDescriptor.nanos(ts);
-            }
+        private int scan(ByteBuffer out, int nevents, long waitNanos) {
+            boolean forever = waitNanos == EmulatedKernelRules.FOREVER;
+            long deadline = forever ? 0 : System.nanoTime() + waitNanos;
             ByteBuffer epollEvents = NativeMemory.allocate(nevents * LinuxTestLibrary.EPOLL_EVENT_SIZE);
+            synchronized (this) {
+                scans++;
+            }
             for (;;) {
                 int written;
                 synchronized (this) {
@@ -472,7 +491,8 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         private int deliverUser(ByteBuffer out, int written, int nevents) {
             for (Knote kn : new ArrayList<>(userKnotes)) {
-                if (kn.enabled && kn.triggered && written < nevents) {
+                if (kn.enabled && kn.triggered && written < nevents && kn.reportedInScan != scans) {
+                    kn.reportedInScan = scans;
                     if ((kn.flags & KqueueAbi.EV_CLEAR) != 0) {
                         kn.triggered = false;
                     }

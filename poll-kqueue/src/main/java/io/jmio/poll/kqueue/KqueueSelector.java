@@ -40,7 +40,9 @@ import java.nio.ByteBuffer;
  * {@link io.jmio.poll.Waker} was ever installed.
  *
  * <p><b>Timeouts</b> are passed to {@code kevent} exactly, to the nanosecond, through one
- * {@code struct timespec} allocated with the selector.
+ * {@code struct timespec} allocated with the selector, up to 100,000,000 s: longer ones are clamped
+ * there, because macOS refuses larger {@code tv_sec} with {@code EINVAL} (see
+ * {@link TimespecDescriptor#MAX_SECONDS}).
  *
  * <p>Threading: registration calls are thread-safe (serialised by a lock around the registration
  * table and its change buffer); {@code select} is called by one thread at a time; wakes from any

@@ -229,8 +229,11 @@ final class KqueueSelector extends Selector {
             SyscallException e = failure;
             clearOutcome();
             if (e != null) {
-                // ENOENT: closed since registered and the number reused; EBADF: closed. Either way the
-                // kernel holds nothing for it any more, and the entry is gone.
+                // ENOENT: closed since registered (XNU) or closed and the number reused; EBADF: closed
+                // (FreeBSD). Either way the kernel holds nothing for it any more, and the entry is gone.
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.EBADF) {
+                    throw KqueueErrors.notRegistered(e.errno(), fd);
+                }
                 throw e;
             }
         }

@@ -60,6 +60,9 @@ final class KqueueErrors {
             context = "fd " + fd + " is not registered with this Poll";
         } else if (errno == Errno.EBADF) {
             context = "fd " + fd + " is closed or not a valid descriptor";
+        } else if (errno == Errno.EPIPE) {
+            context = "fd " + fd + " is a pipe whose read end is closed, and the kernel keeps no "
+                    + abi.filterName(filter) + " for it, so nothing could be reported";
         } else if (errno == Errno.EINVAL) {
             context = "fd " + fd + " cannot be watched with " + abi.filterName(filter);
         } else {

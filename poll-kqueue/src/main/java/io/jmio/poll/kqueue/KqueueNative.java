@@ -75,7 +75,7 @@ final class KqueueNative implements KqueueSystem {
             case OPENBSD:
                 return KqueueAbi.OPENBSD;
             case NETBSD:
-                return KqueueAbi.NETBSD;
+                throw (UnsupportedOperationException) KqueueBackend.unsupported(platform);
             default:
                 throw new UnsupportedOperationException("no kqueue on " + platform);
         }

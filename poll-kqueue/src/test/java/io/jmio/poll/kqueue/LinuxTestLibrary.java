@@ -24,7 +24,12 @@ final class LinuxTestLibrary {
 
         int eventfd(int initval, int flags);
 
-        @Variadic(fixedCount = 2)
+        /**
+         * Bound as a fixed-argument function: jnr-ffi's variadic invoker boxes its arguments on every
+         * call, which the allocation contracts over the emulation would see. On Linux (x86_64 and
+         * aarch64, the only systems this test library loads on) integer arguments of a variadic
+         * function travel exactly as fixed ones.
+         */
         int ioctl(int fd, @u_int64_t long request, @intptr_t long arg);
 
         @Variadic(fixedCount = 2)

@@ -49,11 +49,20 @@ final class EmulatedKernelRules {
      */
     final boolean timeoutCheckedFirst;
 
+    /**
+     * {@code EV_ADD} of {@code EVFILT_WRITE} on a pipe whose read end is closed. FreeBSD:
+     * {@code EPIPE}, and no knote is kept ({@code pipe_kqfilter}, sys/kern/sys_pipe.c, and
+     * {@code kqueue_register}). XNU: the filter attaches and reports {@code EV_EOF}
+     * ({@code pipe_kqfilter}, bsd/kern/sys_pipe.c, which says so in a comment).
+     */
+    final boolean widowedPipeWriteRefused;
+
     private EmulatedKernelRules(boolean xnu) {
         this.triggerOnAdd = xnu;
         this.closedFdErrnoWithoutAdd = xnu ? Errno.ENOENT : Errno.EBADF;
         this.hugeSecondsInvalid = xnu;
         this.timeoutCheckedFirst = xnu;
+        this.widowedPipeWriteRefused = !xnu;
     }
 
     /** @return the rules of the kernel that speaks {@code abi} */

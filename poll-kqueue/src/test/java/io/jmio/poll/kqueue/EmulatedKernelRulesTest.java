@@ -112,4 +112,22 @@ class EmulatedKernelRulesTest {
             assertEquals(1, bsd.poll(EmulatedKernelRules.INT32_MAX + 1, 0), "FreeBSD kqueue_scan: forever");
         }
     }
+
+    @Test
+    void shouldRefuseAWriteFilterOnAWidowedPipeOnFreeBsdOnly() throws IOException {
+        try (Kq mac = new Kq(KqueueAbi.DARWIN); Kq bsd = new Kq(KqueueAbi.FREEBSD_12)) {
+            int[] p = Fds.pipe();
+            try {
+                Fds.close(p[0]);
+                assertEquals(0, mac.receipt(p[1], mac.abi.evfiltWrite, KqueueAbi.EV_ADD, 0), "XNU attaches");
+                assertEquals(1, mac.poll(0, 0));
+                assertEquals(KqueueAbi.EV_EOF, mac.layout.flags(mac.out, 0) & KqueueAbi.EV_EOF, "and reports EV_EOF");
+                assertEquals(Errno.EPIPE, bsd.receipt(p[1], bsd.abi.evfiltWrite, KqueueAbi.EV_ADD, 0), "FreeBSD pipe_kqfilter");
+                assertEquals(0, bsd.poll(0, 0), "and keeps no knote");
+                assertEquals(Errno.ENOENT, bsd.receipt(p[1], bsd.abi.evfiltWrite, KqueueAbi.EV_DELETE, 0));
+            } finally {
+                Fds.close(p[1]);
+            }
+        }
+    }
 }

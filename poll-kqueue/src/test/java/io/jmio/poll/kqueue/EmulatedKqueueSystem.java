@@ -341,6 +341,9 @@ final class EmulatedKqueueSystem implements KqueueSystem {
                 if ((flags & KqueueAbi.EV_ADD) == 0) {
                     return Errno.ENOENT;
                 }
+                if (filter == abi.evfiltWrite && rules.widowedPipeWriteRefused && isWidowedPipe((int) ident, identity)) {
+                    return Errno.EPIPE;
+                }
                 kn = new Knote(ident, filter, flags & PERSISTENT_FLAGS, identity);
                 kn.udata = udata;
                 kn.enabled = (flags & KqueueAbi.EV_DISABLE) == 0;
@@ -409,6 +412,17 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             } catch (IOException e) {
                 return "?";
             }
+        }
+
+        /** @return true for the write end of a pipe whose read end is closed (Linux's poll says POLLERR) */
+        private boolean isWidowedPipe(int fd, String identity) {
+            if (!identity.startsWith("pipe:")) {
+                return false;
+            }
+            scratch.putInt(0, fd);
+            scratch.putShort(4, (short) LinuxTestLibrary.POLLOUT);
+            scratch.putShort(6, (short) 0);
+            return LIB.poll(scratchAddress, 1, 0) == 1 && (scratch.getShort(6) & LinuxTestLibrary.POLLERR) != 0;
         }
 
         /** A kernel drops a descriptor's knotes when it is closed: drop ours once the file changed. */

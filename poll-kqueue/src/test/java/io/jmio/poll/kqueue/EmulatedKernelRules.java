@@ -57,12 +57,21 @@ final class EmulatedKernelRules {
      */
     final boolean widowedPipeWriteRefused;
 
+    /**
+     * The {@code flags} of a receipt ({@code EV_RECEIPT}, or a failed change). XNU: the change's own
+     * flags with {@code EV_ERROR} added ({@code kevent_register} then {@code kevent_internal},
+     * bsd/kern/kern_event.c). FreeBSD: {@code EV_ERROR} alone ({@code kqueue_kevent} sets
+     * {@code kevp->flags = EV_ERROR}).
+     */
+    final boolean receiptKeepsFlags;
+
     private EmulatedKernelRules(boolean xnu) {
         this.triggerOnAdd = xnu;
         this.closedFdErrnoWithoutAdd = xnu ? Errno.ENOENT : Errno.EBADF;
         this.hugeSecondsInvalid = xnu;
         this.timeoutCheckedFirst = xnu;
         this.widowedPipeWriteRefused = !xnu;
+        this.receiptKeepsFlags = xnu;
     }
 
     /** @return the rules of the kernel that speaks {@code abi} */

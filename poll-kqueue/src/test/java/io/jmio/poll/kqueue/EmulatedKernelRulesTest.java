@@ -130,4 +130,15 @@ class EmulatedKernelRulesTest {
             }
         }
     }
+
+    @Test
+    void shouldAnswerReceiptsWithTheFlagsEachKernelReturns() throws IOException {
+        try (Kq mac = new Kq(KqueueAbi.DARWIN); Kq bsd = new Kq(KqueueAbi.FREEBSD_12)) {
+            int add = KqueueAbi.EV_ADD | KqueueAbi.EV_CLEAR;
+            assertEquals(0, mac.receipt(1, mac.abi.evfiltUser, add, 0));
+            assertEquals(add | KqueueAbi.EV_RECEIPT | KqueueAbi.EV_ERROR, mac.layout.flags(mac.out, 0), "XNU: flags | EV_ERROR");
+            assertEquals(0, bsd.receipt(1, bsd.abi.evfiltUser, add, 0));
+            assertEquals(KqueueAbi.EV_ERROR, bsd.layout.flags(bsd.out, 0), "FreeBSD: EV_ERROR alone");
+        }
+    }
 }

@@ -303,7 +303,8 @@ final class EmulatedKqueueSystem implements KqueueSystem {
                             return -error; // as FreeBSD: no room, the error is the call's result
                         }
                         // The change itself comes back, with EV_ERROR and the result in data.
-                        layout.put(out, written++, ident, filter, KqueueAbi.EV_ERROR, fflags, error, udata);
+                        int receiptFlags = rules.receiptKeepsFlags ? flags | KqueueAbi.EV_ERROR : KqueueAbi.EV_ERROR;
+                        layout.put(out, written++, ident, filter, receiptFlags, fflags, error, udata);
                     }
                 }
             }

@@ -70,6 +70,14 @@ final class IocpSelector extends Selector {
     /** Completion key of the packet that releases a wait when the poll is closed. */
     static final long INTERRUPT_KEY = 3;
 
+    /**
+     * The port's concurrency value: 0 (one running thread per processor), as mio and wepoll. A thread
+     * that has waited on a port stays associated with it until it waits elsewhere or exits, and while
+     * the associated running threads reach the value, other waiters are held back: with 1, a second
+     * thread's select (or close's drain) could wait behind a thread that merely polled earlier.
+     */
+    static final int PORT_CONCURRENCY = 0;
+
     /** How long close waits for the packets of cancelled polls. */
     private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
     /** Memory a kernel might still write after close; kept reachable so it is never freed. */
@@ -97,7 +105,7 @@ final class IocpSelector extends Selector {
 
     IocpSelector(IocpSystem system) throws IOException {
         this.system = system;
-        this.port = system.createPort();
+        this.port = system.createPort(PORT_CONCURRENCY);
         this.afds = new AfdGroup(system, port);
     }
 

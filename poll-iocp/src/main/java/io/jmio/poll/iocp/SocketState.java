@@ -118,9 +118,14 @@ final class SocketState {
         return armed != before;
     }
 
-    /** @return true if an AFD poll should be started now */
+    /**
+     * @return true if an AFD poll should be started now: whenever none is in flight for a live
+     *         registration, even with nothing armed, so that a {@code LOCAL_CLOSE}-only poll keeps
+     *         watching for the socket's close (as mio's {@code SockState::update} and wepoll's
+     *         {@code sock_feed_event}, "always keep looking for closed sockets")
+     */
     boolean needsSubmit() {
-        return status == IDLE && !deletePending && !closed && !failed && (armed & AfdEvents.KNOWN) != 0;
+        return status == IDLE && !deletePending && !closed && !failed;
     }
 
     /**

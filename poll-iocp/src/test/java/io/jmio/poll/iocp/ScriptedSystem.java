@@ -67,7 +67,7 @@ final class ScriptedSystem implements IocpSystem {
     }
 
     @Override
-    public synchronized long createPort() {
+    public synchronized long createPort(int concurrency) {
         return nextHandle++;
     }
 

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Threading: thread-safe; one thread at a time may wait in a given port, as the selector does.
  */
 final class EmulatedIocp implements IocpSystem {
+    private static final List<EmulatedIocp> INSTANCES = new CopyOnWriteArrayList<>();
     static final EmulatedIocp INSTANCE = new EmulatedIocp();
 
     private static final long HANDLE_BASE = 1L << 40;
@@ -53,7 +54,6 @@ final class EmulatedIocp implements IocpSystem {
     static final int READ_SHUT = 4;
     static final int DATAGRAM = 8;
     private static final AtomicIntegerArray FD_FLAGS = new AtomicIntegerArray(1 << 16);
-    private static final List<EmulatedIocp> INSTANCES = new CopyOnWriteArrayList<>();
 
     static void setFlag(long fd, int flag, boolean on) {
         if (fd >= 0 && fd < FD_FLAGS.length()) {
@@ -451,9 +451,6 @@ final class EmulatedIocp implements IocpSystem {
         if ((afdMask & (AfdEvents.RECEIVE | AfdEvents.ACCEPT)) != 0) {
             e |= EPOLLIN;
         }
-        if ((afdMask & AfdEvents.CONNECT_FAIL) != 0) {
-            e |= EPOLLOUT; // a connect's end shows as EPOLLOUT (with EPOLLERR if it failed)
-        }
         if ((afdMask & AfdEvents.DISCONNECT) != 0) {
             e |= EPOLLRDHUP;
         }
@@ -555,6 +552,7 @@ final class EmulatedIocp implements IocpSystem {
         for (EmulatedIocp iocp : INSTANCES) {
             iocp.localClose(fd);
         }
+        clearFlags(fd); // the number is free for the next descriptor, which starts with no facts
     }
 
     private void localClose(long fd) {

@@ -197,51 +197,68 @@ final class IocpNative implements IocpSystem {
         return true;
     }
 
+    /** One {@code WSAIoctl} handle query, as {@link #baseSocket(long, HandleQuery)} walks them. */
+    interface HandleQuery {
+        /** @return the handle {@code WSAIoctl(socket, code)} returns, or {@link #INVALID_HANDLE_VALUE} if it fails */
+        long query(long socket, int code);
+
+        /** @return the error of the last failed query */
+        int lastError();
+    }
+
+    private static final HandleQuery WSA_IOCTL = new HandleQuery() {
+        @Override
+        public long query(long socket, int code) {
+            Scratch scratch = SCRATCH.get();
+            int rc = lib().wsaIoctl.callInt(socket, code, 0, 0, scratch.address, 8, scratch.address + 8, 0, 0, 0, 0);
+            return rc == SOCKET_ERROR ? INVALID_HANDLE_VALUE : scratch.buffer.getLong(0);
+        }
+
+        @Override
+        public int lastError() {
+            return IocpNative.lastError();
+        }
+    };
+
+    @Override
+    public long baseSocket(long socket) throws IOException {
+        return baseSocket(socket, WSA_IOCTL);
+    }
+
     /**
      * The socket AFD must poll: {@code SIO_BASE_HANDLE}, and where a layered provider refuses it, the
      * provider-specific queries mio tries ({@code SIO_BSP_HANDLE_SELECT}, {@code _POLL}, {@code SIO_BSP_HANDLE}),
      * each accepted only if it names another socket, and the walk repeated on that socket, as wepoll
-     * does, until {@code SIO_BASE_HANDLE} answers or {@code WSAENOTSOCK} ends it.
+     * does, until {@code SIO_BASE_HANDLE} answers or {@code WSAENOTSOCK} ends it (at most
+     * {@value #MAX_PROVIDER_DEPTH} providers deep).
      */
-    @Override
-    public long baseSocket(long socket) throws IOException {
+    static long baseSocket(long socket, HandleQuery q) throws IOException {
         long current = socket;
         int firstError = 0;
         for (int depth = 0; depth < MAX_PROVIDER_DEPTH; depth++) {
-            long base = ioctlHandle(current, SIO_BASE_HANDLE);
+            long base = q.query(current, SIO_BASE_HANDLE);
             if (base != INVALID_HANDLE_VALUE) {
                 return base;
             }
-            int error = lastError();
+            int error = q.lastError();
             firstError = firstError == 0 ? error : firstError;
             if (error == WSAENOTSOCK && depth > 0) {
-                return current; // the chain ended: the last socket that answered is the base
+                return current; // the chain ended: the last socket a provider named is the base
             }
-            long next = bspHandle(current);
+            long next = INVALID_HANDLE_VALUE;
+            for (int code : BSP_QUERIES) {
+                long h = q.query(current, code);
+                if (h != INVALID_HANDLE_VALUE && h != current && h != 0) {
+                    next = h;
+                    break;
+                }
+            }
             if (next == INVALID_HANDLE_VALUE) {
                 break;
             }
             current = next;
         }
         throw WindowsErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", firstError, "socket " + socket);
-    }
-
-    /** @return the socket a provider-specific query names, if another one, else {@link #INVALID_HANDLE_VALUE} */
-    private long bspHandle(long socket) {
-        for (int code : BSP_QUERIES) {
-            long h = ioctlHandle(socket, code);
-            if (h != INVALID_HANDLE_VALUE && h != socket && h != 0) {
-                return h;
-            }
-        }
-        return INVALID_HANDLE_VALUE;
-    }
-
-    /** @return the handle {@code WSAIoctl(code)} returns, or {@link #INVALID_HANDLE_VALUE} if it fails */
-    private long ioctlHandle(long socket, int code) {
-        Scratch scratch = SCRATCH.get();
-        int rc = lib().wsaIoctl.callInt(socket, code, 0, 0, scratch.address, 8, scratch.address + 8, 0, 0, 0, 0);
-        return rc == SOCKET_ERROR ? INVALID_HANDLE_VALUE : scratch.buffer.getLong(0);
     }
 
     @Override

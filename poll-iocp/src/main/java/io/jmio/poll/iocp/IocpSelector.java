@@ -293,15 +293,19 @@ final class IocpSelector extends Selector {
             int n = 0;
             int out;
             boolean followUp;
+            boolean waited = false;
             try {
                 n = system.getQueuedCompletionStatusEx(port, events.entriesAddress, events.capacity(),
                         events.removedAddress, owed ? 0 : toMillis(remaining));
+                waited = true;
             } finally {
                 synchronized (lock) {
                     polling = false;
                     resubmitAfterCancel = false;
                     out = decode(events, n, 0);
-                    out = reportFailures(events, out);
+                    // Owed error events stay owed when the wait failed: this select throws, and events
+                    // stored now would never be seen.
+                    out = waited ? reportFailures(events, out) : out;
                     // A poll cancelled to widen its interest was just replaced; submit the new one now and
                     // collect what it completes at once, so that a reregistration reports readiness that
                     // already exists in this very poll, as on epoll.

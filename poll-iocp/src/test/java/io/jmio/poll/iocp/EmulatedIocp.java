@@ -400,19 +400,19 @@ final class EmulatedIocp implements IocpSystem {
      */
     static int toAfd(int fd, int epollEvents) {
         int flags = flags(fd);
+        int connected = 0;
         if ((flags & CONNECTING) != 0) {
-            if ((epollEvents & EPOLLERR) != 0) {
-                setFlag(fd, CONNECTING, false);
+            if (epollEvents == 0) {
+                return 0;
+            }
+            setFlag(fd, CONNECTING, false);
+            if ((epollEvents & EPOLLERR) != 0 && !wasEstablished(fd)) {
                 return AfdEvents.CONNECT_FAIL;
             }
-            if ((epollEvents & EPOLLOUT) != 0) {
-                setFlag(fd, CONNECTING, false);
-                return AfdEvents.CONNECT | AfdEvents.SEND;
-            }
-            return 0;
+            connected = (epollEvents & EPOLLOUT) != 0 ? AfdEvents.CONNECT : 0;
         }
         if ((epollEvents & EPOLLERR) != 0 && (flags & DATAGRAM) == 0) {
-            return AfdEvents.ABORT | ((epollEvents & EPOLLOUT) != 0 ? AfdEvents.SEND : 0);
+            return AfdEvents.ABORT | ((epollEvents & EPOLLOUT) != 0 ? AfdEvents.SEND : 0) | connected;
         }
         int afd = toAfd(epollEvents);
         if ((flags & DATAGRAM) != 0 && (epollEvents & EPOLLERR) != 0) {
@@ -424,7 +424,27 @@ final class EmulatedIocp implements IocpSystem {
         if ((flags & READ_SHUT) != 0 && (epollEvents & EPOLLHUP) == 0) {
             afd &= ~(AfdEvents.RECEIVE | AfdEvents.DISCONNECT);
         }
-        return afd;
+        return afd | connected;
+    }
+
+    private static final ThreadLocal<ByteBuffer> TCP_INFO = ThreadLocal.withInitial(() -> NativeMemory.allocate(256));
+
+    /**
+     * Whether a stream socket in error had been connected: Linux shows a refused connect and a reset
+     * connection alike (state {@code TCP_CLOSE}, {@code EPOLLERR}), but only a connection that got the
+     * peer's SYN-ACK has negotiated options ({@code tcp_info.tcpi_options}, byte 5: timestamps, SACK,
+     * window scaling, all on by default). An emulation heuristic, not a Windows rule.
+     */
+    private static boolean wasEstablished(int fd) {
+        ByteBuffer info = TCP_INFO.get();
+        info.put(0, (byte) 0).put(5, (byte) 0);
+        try {
+            Posix.getOption(fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, NativeMemory.address(info), info.capacity());
+        } catch (IOException e) {
+            return false;
+        }
+        int state = info.get(0) & 0xFF;
+        return state != 2 /* SYN_SENT */ && (state != 7 /* CLOSE */ || (info.get(5) & 0xFF) != 0);
     }
 
     /** The AFD bits a Linux readiness report stands for (see IOCP_EMULATION.md). */

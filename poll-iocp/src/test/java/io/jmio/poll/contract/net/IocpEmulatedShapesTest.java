@@ -54,6 +54,7 @@ class IocpEmulatedShapesTest {
             poll.registry().register(client, Token.of(CLIENT), Interest.WRITABLE);
             NetTestSupport.Seen seen = expectEvent(poll, events, CLIENT, NetTestSupport.Seen::error, "refused");
             assertTrue(seen.writable() && seen.readClosed() && seen.writeClosed(), seen.text());
+            assertTrue(seen.text().contains("raw=AFD_POLL_CONNECT_FAIL)"), "CONNECT_FAIL alone: " + seen.text());
             SyscallException e = client.takeError();
             assertNotNull(e);
             assertEquals("ECONNREFUSED", e.errnoName());
@@ -69,6 +70,8 @@ class IocpEmulatedShapesTest {
             pair.server.close(); // RST
             NetTestSupport.Seen seen = expectEvent(poll, events, CLIENT, NetTestSupport.Seen::error, "reset");
             assertTrue(seen.readable() && seen.readClosed() && seen.writeClosed(), seen.text());
+            assertTrue(seen.text().contains("AFD_POLL_ABORT") && !seen.text().contains("AFD_POLL_RECEIVE"),
+                    "ABORT, not RECEIVE: " + seen.text());
         }
     }
 

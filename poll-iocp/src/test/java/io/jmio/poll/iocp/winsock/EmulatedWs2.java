@@ -1,7 +1,8 @@
 package io.jmio.poll.iocp.winsock;
 
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallFailure;
 import io.jmio.poll.iocp.EmulatedAfd;
+import java.io.IOException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.Posix;
@@ -87,8 +88,8 @@ final class EmulatedWs2 implements Ws2.Lib {
         return -1;
     }
 
-    private int fail(SyscallException e) {
-        return fail(wsa(e.errnoName()));
+    private int fail(IOException e) {
+        return fail(wsa(((SyscallFailure) e).errnoName()));
     }
 
     /** @return the Winsock code of a Linux errno name */
@@ -155,7 +156,7 @@ final class EmulatedWs2 implements Ws2.Lib {
             STATE.put((long) fd, new SocketFlags(type == WinsockSockets.SOCK_DGRAM, false));
             EmulatedAfd.opened(fd, type == WinsockSockets.SOCK_DGRAM);
             return fd;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -165,7 +166,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.bind((int) s, toLinux(name, namelen, spare()), namelen, "emulated bind");
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -176,7 +177,7 @@ final class EmulatedWs2 implements Ws2.Lib {
             Posix.listen((int) s, backlog);
             EmulatedAfd.listening(s);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -196,7 +197,7 @@ final class EmulatedWs2 implements Ws2.Lib {
             STATE.put((long) fd, new SocketFlags(false, true));
             EmulatedAfd.opened(fd, false);
             return fd;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -212,7 +213,7 @@ final class EmulatedWs2 implements Ws2.Lib {
                 EmulatedAfd.connecting(s);
             }
             return fail(WinsockErrors.WSAEWOULDBLOCK);
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -225,7 +226,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.setNonBlocking((int) s);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -286,7 +287,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             long n = Posix.recv((int) s, buf, len, linuxFlags(flags));
             return n == Posix.WOULD_BLOCK ? fail(WinsockErrors.WSAEWOULDBLOCK) : (int) n;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -296,8 +297,9 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             long n = Posix.send((int) s, buf, len, linuxFlags(flags));
             return n == Posix.WOULD_BLOCK ? fail(WinsockErrors.WSAEWOULDBLOCK) : (int) n;
-        } catch (SyscallException e) {
-            return fail("ECONNREFUSED".equals(e.errnoName()) ? WinsockErrors.WSAECONNRESET : wsa(e.errnoName()));
+        } catch (IOException e) {
+            String name = ((SyscallFailure) e).errnoName();
+            return fail("ECONNREFUSED".equals(name) ? WinsockErrors.WSAECONNRESET : wsa(name));
         }
     }
 
@@ -391,7 +393,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         long tmp = spare();
         try {
             Posix.getOption((int) s, o[0], o[1], tmp, 8);
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
         Pointer linux = at(tmp);
@@ -434,7 +436,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.setOption((int) s, o[0], o[1], value, length);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -460,7 +462,7 @@ final class EmulatedWs2 implements Ws2.Lib {
             at(namelen).putInt(0, len);
             toWindows(name);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -473,7 +475,7 @@ final class EmulatedWs2 implements Ws2.Lib {
                 EmulatedAfd.receiveShutDown(s);
             }
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -487,7 +489,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.close((int) s);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }

@@ -185,10 +185,55 @@ final class EmulatedIocp implements IocpSystem {
         int[] freeOps = new int[0];
         int freeOpCount;
 
-        Port(int epfd, int eventfd) {
+        /** {@code NumberOfConcurrentThreads}; 0 is one per processor, which never holds a waiter back here. */
+        final int concurrency;
+        /** Threads that have waited on this port (associated with it), and whether each is waiting now. */
+        final Thread[] associated = new Thread[16];
+        final boolean[] waiting = new boolean[16];
+
+        Port(int epfd, int eventfd, int concurrency) {
             this.epfd = epfd;
             this.eventfd = eventfd;
+            this.concurrency = concurrency;
             scratch.putLong(0, 1L);
+        }
+
+        /** Marks the calling thread as waiting (true) or running again (false); associates it on first use. */
+        synchronized void enterWait(boolean entering) {
+            Thread me = Thread.currentThread();
+            int free = -1;
+            for (int i = 0; i < associated.length; i++) {
+                if (associated[i] == me) {
+                    waiting[i] = entering;
+                    return;
+                }
+                if (free < 0 && (associated[i] == null || !associated[i].isAlive())) {
+                    free = i;
+                }
+            }
+            if (free >= 0) {
+                associated[free] = me;
+                waiting[free] = entering;
+            }
+        }
+
+        /**
+         * The concurrency gate: true while as many other associated threads as the concurrency value are
+         * running (alive, not waiting on this port, and runnable: a thread blocked elsewhere does not count).
+         */
+        synchronized boolean gated() {
+            if (concurrency <= 0) {
+                return false;
+            }
+            Thread me = Thread.currentThread();
+            int running = 0;
+            for (int i = 0; i < associated.length; i++) {
+                Thread t = associated[i];
+                if (t != null && t != me && !waiting[i] && t.isAlive() && t.getState() == Thread.State.RUNNABLE) {
+                    running++;
+                }
+            }
+            return running >= concurrency;
         }
 
         /** Queues a packet; the caller signals the eventfd. Guarded by this. */
@@ -295,7 +340,7 @@ final class EmulatedIocp implements IocpSystem {
             Posix.closeQuietly(epfd, e);
             throw e;
         }
-        Port port = new Port(epfd, efd);
+        Port port = new Port(epfd, efd, concurrency);
         if (port.ctl(EPOLL_CTL_ADD, efd, EPOLLIN, POSTED) < 0) {
             IOException e = Posix.exception("epoll_ctl", Posix.lastErrno(), "emulated CreateIoCompletionPort");
             Posix.closeQuietly(efd, e);
@@ -311,6 +356,25 @@ final class EmulatedIocp implements IocpSystem {
         Port p = port(portHandle);
         p.ensureWaitCapacity(count);
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        p.enterWait(true);
+        try {
+            // Microsoft, "I/O Completion Ports": no packet is released to a waiter while the port's
+            // associated running threads are at its concurrency value.
+            while (p.gated()) {
+                if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                    MEMORY.putInt(removedAddress, 0);
+                    return 0;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+            return take(p, entries, count, removedAddress, timeoutMillis, deadline);
+        } finally {
+            p.enterWait(false);
+        }
+    }
+
+    private int take(Port p, long entries, int count, long removedAddress, int timeoutMillis, long deadline)
+            throws IOException {
         int n = 0;
         while (true) {
             n = p.take(entries, n, count);

@@ -62,6 +62,7 @@ class WindowsCallPathAllocationTest {
             String line;
             while ((line = r.readLine()) != null) {
                 OUTPUT.add(line);
+                System.out.println("probe: " + line); // the figures, in the test report
                 String[] f = line.split(" ", 3);
                 if (f[0].equals("ALLOC") && f.length == 3) {
                     ALLOC.put(f[1], Double.parseDouble(f[2]));
@@ -94,6 +95,12 @@ class WindowsCallPathAllocationTest {
             assertEquals(0.0, ALLOC.get(f), () -> f + " allocated:\n" + output());
         }
         assertEquals("ok", CHECKS.get("ten-arguments"), CHECKS::toString);
+    }
+
+    /** The figure the reused buffer saves, per re-arm ({@code NtDeviceIoControlFile}), where it cannot be reused. */
+    @Test
+    void aFreshInvocationBufferPerTenArgumentCallWouldAllocate() {
+        assertTrue(ALLOC.get("ten-arguments-fresh-buffer") > 0, WindowsCallPathAllocationTest::output);
     }
 
     @Test

@@ -186,6 +186,21 @@ public final class WindowsCallPathProbe {
             alloc(e.getKey(), call);
         }
 
+        // 2b. What a call of ten arguments would cost without the reused buffer (jffi's public API alone,
+        // which is also the fallback where the buffer's fields cannot be reached): the documented figure.
+        Type[] ten = IocpShapes.all().get("NtDeviceIoControlFile");
+        com.kenai.jffi.CallContext tenContext = com.kenai.jffi.CallContextCache.getInstance()
+                .getCallContext(Type.SINT32, ten, com.kenai.jffi.CallingConvention.DEFAULT, true);
+        long getpid = libc.getSymbolAddress("getpid");
+        com.kenai.jffi.Invoker invoker = com.kenai.jffi.Invoker.getInstance();
+        alloc("ten-arguments-fresh-buffer", () -> {
+            com.kenai.jffi.HeapInvocationBuffer b = new com.kenai.jffi.HeapInvocationBuffer(tenContext);
+            for (int i = 0; i < ten.length; i++) {
+                b.putLong(i);
+            }
+            invoker.invokeInt(tenContext, getpid, b);
+        });
+
         // 3. Arguments beyond six arrive (stack-passed on both ABIs): snprintf with ten.
         NativeFunction snprintf = NativeFunction.bind(libc, "snprintf", Type.SINT32, Type.POINTER, Type.UINT32,
                 Type.POINTER, Type.SINT32, Type.SINT32, Type.SINT32, Type.SINT32, Type.SINT32, Type.SINT32, Type.SINT32);

@@ -50,9 +50,11 @@ import java.util.List;
  * <p><b>Sockets closed while registered.</b> The selector keeps its own map from socket handle to
  * slot, and only the driver can tell it that a socket is gone: a pending poll completes with
  * {@code AFD_POLL_LOCAL_CLOSE} (or a new poll is refused for an invalid handle), and the registration
- * goes inert; registering the same handle value then replaces it. Before that is seen, a new socket
- * that reuses the handle value gets {@code EEXIST}. Sockets are documented to be deregistered before
- * they are closed.
+ * goes inert; registering the same handle value then replaces it. So a poll is kept in flight for
+ * every live registration, for {@code LOCAL_CLOSE} alone when nothing is armed (a oneshot after its
+ * report, an edge registration whose interests were all reported), as mio and wepoll do. Before the
+ * close is seen, a new socket that reuses the handle value gets {@code EEXIST}. Sockets are documented
+ * to be deregistered before they are closed.
  *
  * <p><b>Waker.</b> {@code PostQueuedCompletionStatus} with the key {@link #WAKER_KEY} and the waker's
  * token as the packet's {@code lpOverlapped} value; a close from another thread posts

@@ -163,8 +163,17 @@ public final class NativeFunction {
         return INVOKER.invokeN6(context, address, a, b, c, d, e, f);
     }
 
-    /** A call of 9, 10 or 11 arguments (unused trailing ones are ignored); returns an {@code int} result. */
+    /**
+     * A call of seven to eleven arguments, through the invocation buffer (arguments beyond the
+     * function's arity are ignored); returns an {@code int} result.
+     *
+     * @throws IllegalStateException for a function of six arguments or fewer (use {@code call0..call6})
+     */
     public int callInt(long a, long b, long c, long d, long e, long f, long g, long h, long i, long j, long k) {
+        int n = kinds.length;
+        if (n <= 6 || n > 11) {
+            throw new IllegalStateException(this + ": the invocation buffer is for 7 to 11 arguments");
+        }
         HeapInvocationBuffer buffer;
         if (PARAM_OFFSET != null) {
             buffer = buffers.get();
@@ -173,7 +182,6 @@ public final class NativeFunction {
         } else {
             buffer = new HeapInvocationBuffer(context);
         }
-        int n = kinds.length;
         put(buffer, 0, a);
         put(buffer, 1, b);
         put(buffer, 2, c);
@@ -181,8 +189,12 @@ public final class NativeFunction {
         put(buffer, 4, e);
         put(buffer, 5, f);
         put(buffer, 6, g);
-        put(buffer, 7, h);
-        put(buffer, 8, i);
+        if (n > 7) {
+            put(buffer, 7, h);
+        }
+        if (n > 8) {
+            put(buffer, 8, i);
+        }
         if (n > 9) {
             put(buffer, 9, j);
         }

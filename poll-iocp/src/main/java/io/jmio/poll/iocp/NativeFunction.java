@@ -25,7 +25,11 @@ import java.lang.invoke.VarHandle;
  * pass every argument as a Java {@code long} and allocate nothing. Longer calls
  * ({@code NtDeviceIoControlFile}, ten arguments) have no primitive invoker; they use a
  * {@link HeapInvocationBuffer} kept per thread and reset before each call, so that they too allocate
- * nothing once the thread has made its first call (see {@link #reusesBuffers()}).
+ * nothing once the thread has made its first call. Resetting means writing the buffer's two private
+ * cursor fields ({@code paramOffset}, {@code paramIndex}, the same in jffi 1.3.13 and 1.4.0) through a
+ * {@link VarHandle}; where a jffi keeps them out of reach, {@link #reusesBuffers()} is false and each
+ * such call fills a fresh buffer: 128 B per {@code NtDeviceIoControlFile}, that is per AFD poll
+ * submission (measured by {@code WindowsCallPathAllocationTest}, which also shows 0 B with reuse).
  *
  * <p><b>Types.</b> Arguments are passed as {@code long}s and narrowed by libffi to the declared C types;
  * results come back as {@code long}s, which callers narrow ({@code (int)} for an {@code int} result).

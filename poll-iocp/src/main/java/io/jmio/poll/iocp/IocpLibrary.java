@@ -64,8 +64,8 @@ final class IocpLibrary {
         Throwable failure = unsupportedPlatform(Platform.current(), System.getProperty("os.arch", ""));
         if (failure == null) {
             try {
-                bound = new IocpLibrary(NativeFunction.library("kernel32"), NativeFunction.library("ntdll"),
-                        NativeFunction.library("ws2_32"));
+                bound = new IocpLibrary(NativeFunction.library("kernel32.dll"), NativeFunction.library("ntdll.dll"),
+                        NativeFunction.library("ws2_32.dll"));
             } catch (Throwable t) {
                 failure = t;
             }

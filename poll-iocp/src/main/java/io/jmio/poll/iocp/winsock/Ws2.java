@@ -69,7 +69,7 @@ final class Ws2 {
 
     /** @return ws2_32 and kernel32, bound now (fails here, not at the first call, if a function is missing) */
     static Lib load() {
-        return new Direct(NativeFunction.library("ws2_32"), NativeFunction.library("kernel32"), true);
+        return new Direct(NativeFunction.library("ws2_32.dll"), NativeFunction.library("kernel32.dll"), true);
     }
 
     /**

@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each example's main, started in its own JVM on port 0, serves and then exits cleanly on SIGINT. */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill -INT and expects exit code 130: Unix only")
 class CtrlCTest {
     private static final Pattern LISTENING = Pattern.compile("listening on [0-9.]+:(\\d+)");
 

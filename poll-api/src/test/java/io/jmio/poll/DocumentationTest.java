@@ -23,9 +23,7 @@ class DocumentationTest {
         int checked = 0;
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.toString();
-                if (!name.endsWith(".java") || !name.contains("/src/main/java/") || name.endsWith("package-info.java")
-                        || name.contains("/target/")) {
+                if (!isMainSource(f.toString())) {
                     continue;
                 }
                 String text = Files.readString(f);
@@ -39,5 +37,19 @@ class DocumentationTest {
         }
         assertTrue(checked > 50, "found only " + checked + " public types: is the walk rooted right? " + root);
         assertTrue(missing.isEmpty(), "public types without a 'Threading:' line in their javadoc: " + missing);
+    }
+
+    /** @return whether {@code path} (with this OS's separators) is a main source file that needs the line */
+    static boolean isMainSource(String path) {
+        String name = path.replace('\\', '/');
+        return name.endsWith(".java") && name.contains("/src/main/java/") && !name.endsWith("package-info.java")
+                && !name.contains("/target/");
+    }
+
+    @Test
+    void recognisesSourcesWithWindowsSeparators() {
+        assertTrue(isMainSource("D:\\a\\jmio\\poll-api\\src\\main\\java\\io\\jmio\\poll\\Poll.java"));
+        assertTrue(isMainSource("/w/jmio/poll-api/src/main/java/io/jmio/poll/Poll.java"));
+        assertTrue(!isMainSource("D:\\a\\jmio\\poll-api\\target\\src\\main\\java\\X.java"));
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +21,7 @@ import java.net.Socket;
  * Every echo server of the benchmark returns every byte over many connections, and counts what
  * the report says it counts; the client's verification catches a server that corrupts or drops data.
  */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "ThreadStat reads /proc and the netty servers use epoll")
 class EchoServersTest {
 
     @ParameterizedTest

@@ -7,7 +7,7 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SourceFd;
+import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
@@ -35,21 +35,27 @@ public abstract class AllocationContract {
     /** @return the backend under test */
     protected abstract PollBackend backend();
 
+    /** @return how the backend's OS makes sources (Unix pipes by default; see {@link ContractSources}) */
+    protected ContractSources sources() {
+        return ContractSources.unix();
+    }
+
     private Poll poll;
     private Events events;
-    private int[] pipe;
+    private ContractSources.Endpoint[] pipe;
 
     @BeforeEach
     void open() throws IOException {
         poll = Poll.open(backend());
         events = Events.withCapacity(16);
-        pipe = Fds.pipe();
+        pipe = sources().pipe();
     }
 
     @AfterEach
     void close() throws IOException {
         poll.close();
-        Fds.close(pipe);
+        pipe[0].close();
+        pipe[1].close();
     }
 
     /** One hot-path operation; the test checks that it allocates nothing. */
@@ -87,14 +93,14 @@ public abstract class AllocationContract {
 
     @Test
     void pollWithNothingReadyAllocatesNothing() throws IOException {
-        poll.registry().register(new SourceFd(pipe[0]), Token.of(1), Interest.READABLE);
+        poll.registry().register(pipe[0].source(), Token.of(1), Interest.READABLE);
         assertAllocatesNothing("poll(ZERO) with nothing ready", () -> poll.poll(events, Duration.ZERO));
     }
 
     @Test
     void pollWithReadyEventsAndIterationAllocateNothing() throws IOException {
-        poll.registry().register(new SourceFd(pipe[0]), Token.of(2), Interest.READABLE, Trigger.LEVEL);
-        Fds.write(pipe[1]);
+        poll.registry().register(pipe[0].source(), Token.of(2), Interest.READABLE, Trigger.LEVEL);
+        pipe[1].write();
         long[] sink = new long[1];
         assertAllocatesNothing("poll with a ready event and iteration", () -> {
             poll.poll(events, Duration.ZERO);
@@ -118,7 +124,7 @@ public abstract class AllocationContract {
 
     @Test
     void reregisterAllocatesNothing() throws IOException {
-        SourceFd source = new SourceFd(pipe[0]);
+        Source source = pipe[0].source();
         Token a = Token.of(4);
         Token b = Token.of(5);
         poll.registry().register(source, a, Interest.READABLE);
@@ -129,7 +135,7 @@ public abstract class AllocationContract {
 
     @Test
     void registerAndDeregisterAllocateNothing() throws IOException {
-        SourceFd source = new SourceFd(pipe[0]);
+        Source source = pipe[0].source();
         Token token = Token.of(6);
         assertAllocatesNothing("register + deregister", () -> {
             poll.registry().register(source, token, Interest.READABLE);

@@ -9,7 +9,7 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.Registry;
-import io.jmio.poll.SourceFd;
+import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
@@ -43,8 +43,20 @@ public abstract class ConcurrencyContract {
     /** @return the backend under test */
     protected abstract PollBackend backend();
 
+    /** @return how the backend's OS makes sources (Unix pipes by default; see {@link ContractSources}) */
+    protected ContractSources sources() {
+        return ContractSources.unix();
+    }
+
     private Poll poll;
-    private final List<Integer> fds = new ArrayList<>();
+    private final List<ContractSources.Endpoint> opened = new ArrayList<>();
+
+    private ContractSources.Endpoint[] pipe() throws IOException {
+        ContractSources.Endpoint[] p = sources().pipe();
+        opened.add(p[0]);
+        opened.add(p[1]);
+        return p;
+    }
 
     @BeforeEach
     void open() throws IOException {
@@ -54,8 +66,8 @@ public abstract class ConcurrencyContract {
     @AfterEach
     void close() throws IOException {
         poll.close();
-        for (int fd : fds) {
-            Fds.close(fd);
+        for (ContractSources.Endpoint e : opened) {
+            e.close();
         }
     }
 
@@ -73,14 +85,12 @@ public abstract class ConcurrencyContract {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            int[] p = Fds.pipe();
-            fds.add(p[0]);
-            fds.add(p[1]);
-            Fds.write(p[1]); // always readable
+            ContractSources.Endpoint[] p = pipe();
+            p[1].write(); // always readable
             long base = (t + 1L) << 32;
             workers.add(pool.submit(() -> {
                 Registry registry = poll.registry().tryClone();
-                SourceFd source = new SourceFd(p[0]);
+                Source source = p[0].source();
                 go.await();
                 for (int i = 0; i < rounds; i++) {
                     long token = base + 2L * i;
@@ -170,22 +180,21 @@ public abstract class ConcurrencyContract {
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < 200; i++) {
-                int[] p = Fds.pipe();
-                poll.registry().register(new SourceFd(p[0]), Token.of(500 + i), Interest.READABLE);
+                ContractSources.Endpoint[] p = pipe();
+                poll.registry().register(p[0].source(), Token.of(500 + i), Interest.READABLE);
                 Future<Integer> polled = other.submit(() -> {
                     Events events = Events.withCapacity(8);
                     return poll.poll(events, Duration.ofMillis(20));
                 });
-                Fds.close(p[0], p[1]);
+                p[0].close();
+                p[1].close();
                 int n = polled.get(10, TimeUnit.SECONDS);
                 assertTrue(n >= 0);
             }
             // The poll still works after all that.
-            int[] p = Fds.pipe();
-            fds.add(p[0]);
-            fds.add(p[1]);
-            poll.registry().register(new SourceFd(p[0]), Token.of(9), Interest.READABLE);
-            Fds.write(p[1]);
+            ContractSources.Endpoint[] p = pipe();
+            poll.registry().register(p[0].source(), Token.of(9), Interest.READABLE);
+            p[1].write();
             Expect.events(poll, Events.withCapacity(8), Expect.readable(9));
         } finally {
             other.shutdownNow();

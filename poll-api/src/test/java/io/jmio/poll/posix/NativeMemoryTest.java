@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,6 +44,8 @@ class NativeMemoryTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows refuses to delete the @TempDir file while the "
+            + "buffer maps it, and a MappedByteBuffer cannot be unmapped portably")
     void shouldAgreeWithJniForAMappedFile(@TempDir Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir.resolve("m"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
@@ -53,6 +57,7 @@ class NativeMemoryTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "moves the bytes through a POSIX pipe; libc is not bound on Windows")
     void shouldMoveTheRightBytesThroughASlicesAddress() throws IOException {
         ByteBuffer base = NativeMemory.allocate(64);
         for (int i = 0; i < 64; i++) {

@@ -15,11 +15,11 @@ import io.jmio.poll.Interest;
  *   <tr><td>{@code AFD_POLL_RECEIVE_EXPEDITED}</td><td>0x002</td><td>out-of-band data is waiting</td><td>not requested</td></tr>
  *   <tr><td>{@code AFD_POLL_SEND}</td><td>0x004</td><td>data can be sent</td><td>writable</td></tr>
  *   <tr><td>{@code AFD_POLL_DISCONNECT}</td><td>0x008</td><td>the peer shut down sending (FIN)</td><td>readable, read-closed</td></tr>
- *   <tr><td>{@code AFD_POLL_ABORT}</td><td>0x010</td><td>the connection was reset</td><td>read-closed, write-closed, error</td></tr>
+ *   <tr><td>{@code AFD_POLL_ABORT}</td><td>0x010</td><td>the connection was reset</td><td>readable, writable, read-closed, write-closed, error</td></tr>
  *   <tr><td>{@code AFD_POLL_LOCAL_CLOSE}</td><td>0x020</td><td>this process closed the socket</td><td>never reported: the registration goes inert</td></tr>
  *   <tr><td>{@code AFD_POLL_CONNECT}</td><td>0x040</td><td>a connect completed</td><td>writable, but never requested ({@code SEND} follows a connect)</td></tr>
  *   <tr><td>{@code AFD_POLL_ACCEPT}</td><td>0x080</td><td>a connection waits to be accepted</td><td>readable</td></tr>
- *   <tr><td>{@code AFD_POLL_CONNECT_FAIL}</td><td>0x100</td><td>a connect failed</td><td>write-closed, error</td></tr>
+ *   <tr><td>{@code AFD_POLL_CONNECT_FAIL}</td><td>0x100</td><td>a connect failed</td><td>readable, writable, read-closed, write-closed, error</td></tr>
  *   <tr><td>(jmio) {@link #POLL_FAILED}</td><td>1&lt;&lt;30</td><td>the poll request itself failed</td><td>error</td></tr>
  *   <tr><td>(jmio) {@link #WAKER}</td><td>1&lt;&lt;29</td><td>a {@code Waker} posted a packet</td><td>readable</td></tr>
  * </table>
@@ -53,10 +53,13 @@ final class AfdEvents {
     /** The bits a writable interest asks for. */
     static final int WRITABLE_INTEREST = SEND | ABORT | CONNECT_FAIL;
 
-    static final int READABLE = RECEIVE | ACCEPT | DISCONNECT | WAKER;
-    static final int WRITABLE = SEND | CONNECT;
+    // As mio's sys/windows/event.rs: a reset or a failed connect is readable and writable too, so that
+    // "on readable, read; on writable, write or take the error" meets the failure on every backend, as
+    // epoll's EPOLLIN|EPOLLOUT|EPOLLERR|EPOLLHUP does; a failed connect is read-closed as well.
+    static final int READABLE = RECEIVE | ACCEPT | DISCONNECT | ABORT | CONNECT_FAIL | WAKER;
+    static final int WRITABLE = SEND | CONNECT | ABORT | CONNECT_FAIL;
     static final int ERROR = ABORT | CONNECT_FAIL | POLL_FAILED;
-    static final int READ_CLOSED = DISCONNECT | ABORT;
+    static final int READ_CLOSED = DISCONNECT | ABORT | CONNECT_FAIL;
     static final int WRITE_CLOSED = ABORT | CONNECT_FAIL;
 
     /** Every bit this backend asks the driver for. */

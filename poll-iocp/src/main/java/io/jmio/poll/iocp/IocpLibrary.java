@@ -2,112 +2,93 @@ package io.jmio.poll.iocp;
 
 import io.jmio.poll.posix.Platform;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.IgnoreError;
-import jnr.ffi.types.intptr_t;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
 
 /**
- * The jnr-ffi bindings of kernel32, ntdll and ws2_32. Only {@link IocpNative} calls them.
+ * The bindings of kernel32, ntdll and ws2_32 that {@link IocpNative} calls (it alone): each function a
+ * {@link NativeFunction}, called through jffi's primitive invokers, so that no call allocates (jnr-ffi's
+ * stubs would, on Windows). The prototypes are the {@code *_PARAMS} arrays, one C type per argument,
+ * pinned by {@code IocpLibraryTest} against the Windows headers and reused by
+ * {@code WindowsCallPathAllocationTest} to drive the same call shapes against libc.
  *
- * <p>The interfaces are public at the JVM level only because jnr-ffi implements them in a class loader
- * of its own; this package-private holder keeps them out of reach of other packages.
- *
- * <p><b>Types.</b> Windows is LLP64: C {@code long} and {@code ULONG}/{@code DWORD} are 32 bits, so
- * they are Java {@code int}s here, while every {@code HANDLE}, {@code SOCKET}, {@code ULONG_PTR} and
- * pointer is a Java {@code long} marked {@code @intptr_t} (pointer-sized). {@code BOOL} is an
- * {@code int}; {@code NTSTATUS} an {@code int}.
+ * <p><b>Types.</b> Windows is LLP64: C {@code long} and {@code ULONG}/{@code DWORD} are 32 bits
+ * ({@link Type#SINT32}/{@link Type#UINT32}), while every {@code HANDLE}, {@code SOCKET},
+ * {@code ULONG_PTR} and pointer is pointer-sized ({@link Type#SINT64}/{@link Type#POINTER}).
+ * {@code BOOL} and {@code NTSTATUS} are 32-bit results.
  *
  * <p><b>Calling convention.</b> 64-bit Windows has one calling convention (the Microsoft x64 one, and
- * its ARM64 counterpart), which is jnr-ffi's default there, so no annotation is needed. On 32-bit x86
- * these functions are {@code __stdcall} and would need {@code @StdCall} (or the {@code STDCALL} library
- * option); this backend refuses to load on 32-bit JVMs instead, since its struct layouts are the
- * 64-bit ones.
+ * its ARM64 counterpart), libffi's default there. On 32-bit x86 these functions are {@code __stdcall};
+ * this backend refuses to load on 32-bit JVMs instead, since its struct layouts are the 64-bit ones.
  *
  * <p><b>Loading.</b> Nothing is loaded on other operating systems: the static initializer checks the
  * platform first and records why the backend is unavailable.
  *
- * <p>Threading: the bound libraries are immutable and thread-safe; the last error jnr-ffi saves is
- * per thread.
+ * <p>Threading: the bound functions are immutable and thread-safe; the saved last error is per thread.
  */
 final class IocpLibrary {
-    private IocpLibrary() {
-    }
+    private static final Type I = Type.SINT32;
+    private static final Type U = Type.UINT32;
+    private static final Type H = Type.SINT64;
+    private static final Type P = Type.POINTER;
 
-    /** kernel32.dll: completion ports and handles. */
-    public interface Kernel32 {
-        @intptr_t long CreateIoCompletionPort(@intptr_t long fileHandle, @intptr_t long existingCompletionPort,
-                @intptr_t long completionKey, int numberOfConcurrentThreads);
+    static final Type[] CREATE_IO_COMPLETION_PORT_PARAMS = {H, H, H, U};
+    static final Type[] GET_QUEUED_COMPLETION_STATUS_EX_PARAMS = {H, P, U, P, U, I};
+    static final Type[] POST_QUEUED_COMPLETION_STATUS_PARAMS = {H, U, H, P};
+    static final Type[] SET_FILE_COMPLETION_NOTIFICATION_MODES_PARAMS = {H, Type.UINT8};
+    static final Type[] CLOSE_HANDLE_PARAMS = {H};
+    static final Type[] NT_CREATE_FILE_PARAMS = {P, U, P, P, P, U, U, U, U, P, U};
+    static final Type[] NT_DEVICE_IO_CONTROL_FILE_PARAMS = {H, H, P, P, P, U, P, U, P, U};
+    static final Type[] NT_CANCEL_IO_FILE_EX_PARAMS = {H, P, P};
+    static final Type[] RTL_NT_STATUS_TO_DOS_ERROR_PARAMS = {I};
+    static final Type[] WSA_IOCTL_PARAMS = {H, U, P, U, P, U, P, P, P};
 
-        int GetQueuedCompletionStatusEx(@intptr_t long completionPort, @intptr_t long entries, int count,
-                @intptr_t long numEntriesRemoved, int milliseconds, int alertable);
+    final NativeFunction createIoCompletionPort;
+    final NativeFunction getQueuedCompletionStatusEx;
+    final NativeFunction postQueuedCompletionStatus;
+    final NativeFunction setFileCompletionNotificationModes;
+    final NativeFunction closeHandle;
+    final NativeFunction ntCreateFile;
+    final NativeFunction ntDeviceIoControlFile;
+    final NativeFunction ntCancelIoFileEx;
+    final NativeFunction rtlNtStatusToDosError;
+    final NativeFunction wsaIoctl;
 
-        int PostQueuedCompletionStatus(@intptr_t long completionPort, int numberOfBytesTransferred,
-                @intptr_t long completionKey, @intptr_t long overlapped);
-
-        int SetFileCompletionNotificationModes(@intptr_t long fileHandle, byte flags);
-
-        int CloseHandle(@intptr_t long handle);
-    }
-
-    /** ntdll.dll: the native API, which reports an {@code NTSTATUS} and leaves the last error alone. */
-    public interface Ntdll {
-        @IgnoreError
-        int NtCreateFile(@intptr_t long fileHandle, int desiredAccess, @intptr_t long objectAttributes,
-                @intptr_t long ioStatusBlock, @intptr_t long allocationSize, int fileAttributes, int shareAccess,
-                int createDisposition, int createOptions, @intptr_t long eaBuffer, int eaLength);
-
-        @IgnoreError
-        int NtDeviceIoControlFile(@intptr_t long fileHandle, @intptr_t long event, @intptr_t long apcRoutine,
-                @intptr_t long apcContext, @intptr_t long ioStatusBlock, int ioControlCode,
-                @intptr_t long inputBuffer, int inputBufferLength, @intptr_t long outputBuffer, int outputBufferLength);
-
-        @IgnoreError
-        int NtCancelIoFileEx(@intptr_t long fileHandle, @intptr_t long ioRequestToCancel, @intptr_t long ioStatusBlock);
-
-        @IgnoreError
-        int RtlNtStatusToDosError(int status);
-    }
-
-    /** ws2_32.dll: Winsock, for the base socket under layered service providers. */
-    public interface Ws2_32 {
-        int WSAIoctl(@intptr_t long socket, int ioControlCode, @intptr_t long inBuffer, int inBufferLength,
-                @intptr_t long outBuffer, int outBufferLength, @intptr_t long bytesReturned,
-                @intptr_t long overlapped, @intptr_t long completionRoutine);
-    }
-
-    static final Kernel32 KERNEL32;
-    static final Ntdll NTDLL;
-    static final Ws2_32 WS2_32;
-    /** The runtime of kernel32, whose saved last error is {@code GetLastError()}. */
-    static final Runtime RUNTIME;
+    /** The bound functions, or null off Windows. */
+    static final IocpLibrary BOUND;
     /** Why the libraries are not bound, or null. */
     static final Throwable LOAD_FAILURE;
 
     static {
-        Kernel32 kernel32 = null;
-        Ntdll ntdll = null;
-        Ws2_32 ws2 = null;
-        Runtime runtime = null;
+        IocpLibrary bound = null;
         Throwable failure = unsupportedPlatform(Platform.current(), System.getProperty("os.arch", ""));
         if (failure == null) {
             try {
-                kernel32 = LibraryLoader.create(Kernel32.class).failImmediately().load("kernel32");
-                ntdll = LibraryLoader.create(Ntdll.class).failImmediately().load("ntdll");
-                ws2 = LibraryLoader.create(Ws2_32.class).failImmediately().load("ws2_32");
-                runtime = Runtime.getRuntime(kernel32);
+                bound = new IocpLibrary(NativeFunction.library("kernel32.dll"), NativeFunction.library("ntdll.dll"),
+                        NativeFunction.library("ws2_32.dll"));
             } catch (Throwable t) {
                 failure = t;
-                kernel32 = null;
-                ntdll = null;
-                ws2 = null;
             }
         }
-        KERNEL32 = kernel32;
-        NTDLL = ntdll;
-        WS2_32 = ws2;
-        RUNTIME = runtime;
+        BOUND = bound;
         LOAD_FAILURE = failure;
+    }
+
+    private IocpLibrary(Library kernel32, Library ntdll, Library ws2) {
+        // ntdll's functions report an NTSTATUS and leave the last error alone; it is saved all the same.
+        createIoCompletionPort = NativeFunction.bind(kernel32, "CreateIoCompletionPort", H, CREATE_IO_COMPLETION_PORT_PARAMS);
+        getQueuedCompletionStatusEx = NativeFunction.bind(kernel32, "GetQueuedCompletionStatusEx", I,
+                GET_QUEUED_COMPLETION_STATUS_EX_PARAMS);
+        postQueuedCompletionStatus = NativeFunction.bind(kernel32, "PostQueuedCompletionStatus", I,
+                POST_QUEUED_COMPLETION_STATUS_PARAMS);
+        setFileCompletionNotificationModes = NativeFunction.bind(kernel32, "SetFileCompletionNotificationModes", I,
+                SET_FILE_COMPLETION_NOTIFICATION_MODES_PARAMS);
+        closeHandle = NativeFunction.bind(kernel32, "CloseHandle", I, CLOSE_HANDLE_PARAMS);
+        ntCreateFile = NativeFunction.bind(ntdll, "NtCreateFile", I, NT_CREATE_FILE_PARAMS);
+        ntDeviceIoControlFile = NativeFunction.bind(ntdll, "NtDeviceIoControlFile", I, NT_DEVICE_IO_CONTROL_FILE_PARAMS);
+        ntCancelIoFileEx = NativeFunction.bind(ntdll, "NtCancelIoFileEx", I, NT_CANCEL_IO_FILE_EX_PARAMS);
+        rtlNtStatusToDosError = NativeFunction.bind(ntdll, "RtlNtStatusToDosError", U, RTL_NT_STATUS_TO_DOS_ERROR_PARAMS);
+        wsaIoctl = NativeFunction.bind(ws2, "WSAIoctl", I, WSA_IOCTL_PARAMS);
     }
 
     /** @return why this backend cannot run on {@code platform} with {@code osArch}, or null if it can */

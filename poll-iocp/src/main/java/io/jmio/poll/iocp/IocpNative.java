@@ -8,6 +8,7 @@ import io.jmio.poll.posix.NativeMemory;
 import com.kenai.jffi.MemoryIO;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -42,6 +43,14 @@ final class IocpNative implements IocpSystem {
     static final int SIO_BASE_HANDLE = 0x48000022;
     /** {@code SIO_BSP_HANDLE_POLL}: the socket to poll, for providers that refuse {@code SIO_BASE_HANDLE}. */
     static final int SIO_BSP_HANDLE_POLL = 0x4800001D;
+    /** {@code SIO_BSP_HANDLE_SELECT} and {@code SIO_BSP_HANDLE}: further fallbacks, as mio tries them. */
+    static final int SIO_BSP_HANDLE_SELECT = 0x4800001C;
+    static final int SIO_BSP_HANDLE = 0x4800001B;
+    private static final int[] BSP_QUERIES = {SIO_BSP_HANDLE_SELECT, SIO_BSP_HANDLE_POLL, SIO_BSP_HANDLE};
+    /** {@code WSAENOTSOCK}: where wepoll's walk down the provider chain stops. */
+    static final int WSAENOTSOCK = 10038;
+    /** How many providers deep the base-socket walk goes before giving up (wepoll loops unbounded). */
+    static final int MAX_PROVIDER_DEPTH = 16;
     static final int SOCKET_ERROR = -1;
 
     /**
@@ -72,16 +81,20 @@ final class IocpNative implements IocpSystem {
     }
 
     private static int lastError() {
-        return IocpLibrary.RUNTIME.getLastError();
+        return NativeFunction.lastError();
+    }
+
+    private static IocpLibrary lib() {
+        return IocpLibrary.BOUND;
     }
 
     private static SyscallException ntFailure(String call, int status, String context) {
-        return WindowsErrors.ntStatus(call, status, IocpLibrary.NTDLL.RtlNtStatusToDosError(status), context);
+        return WindowsErrors.ntStatus(call, status, (int) lib().rtlNtStatusToDosError.call1(status), context);
     }
 
     @Override
-    public long createPort() throws IOException {
-        long port = IocpLibrary.KERNEL32.CreateIoCompletionPort(INVALID_HANDLE_VALUE, 0, 0, 1);
+    public long createPort(int concurrency) throws IOException {
+        long port = lib().createIoCompletionPort.call4(INVALID_HANDLE_VALUE, 0, 0, concurrency);
         if (port == 0) {
             throw WindowsErrors.win32("CreateIoCompletionPort", lastError(), null);
         }
@@ -91,7 +104,7 @@ final class IocpNative implements IocpSystem {
     @Override
     public int getQueuedCompletionStatusEx(long port, long entries, int count, long removedAddress, int timeoutMillis)
             throws IOException {
-        if (IocpLibrary.KERNEL32.GetQueuedCompletionStatusEx(port, entries, count, removedAddress, timeoutMillis, 0) != 0) {
+        if ((int) lib().getQueuedCompletionStatusEx.call6(port, entries, count, removedAddress, timeoutMillis, 0) != 0) {
             return MEMORY.getInt(removedAddress);
         }
         int error = lastError();
@@ -103,7 +116,7 @@ final class IocpNative implements IocpSystem {
 
     @Override
     public void postQueuedCompletionStatus(long port, int bytes, long key, long overlapped) throws IOException {
-        if (IocpLibrary.KERNEL32.PostQueuedCompletionStatus(port, bytes, key, overlapped) == 0) {
+        if ((int) lib().postQueuedCompletionStatus.call4(port, bytes, key, overlapped) == 0) {
             throw WindowsErrors.win32("PostQueuedCompletionStatus", lastError(), "port " + port);
         }
     }
@@ -135,21 +148,26 @@ final class IocpNative implements IocpSystem {
     public long openAfd(long port, long key) throws IOException {
         ByteBuffer request = openRequest();
         long base = NativeMemory.address(request);
-        int status = IocpLibrary.NTDLL.NtCreateFile(base + OPEN_HANDLE, SYNCHRONIZE, base + OPEN_OA, base + OPEN_IOSB,
-                0, 0, FILE_SHARE_READ_WRITE, FILE_OPEN, 0, 0, 0);
+        int status;
+        try {
+            status = lib().ntCreateFile.callInt(base + OPEN_HANDLE, SYNCHRONIZE, base + OPEN_OA, base + OPEN_IOSB,
+                    0, 0, FILE_SHARE_READ_WRITE, FILE_OPEN, 0, 0, 0);
+        } finally {
+            Reference.reachabilityFence(request); // read and written by the call
+        }
         if (!WindowsErrors.isSuccess(status)) {
             throw ntFailure("NtCreateFile(" + AFD_DEVICE_NAME + ")", status, null);
         }
         long afd = request.getLong(OPEN_HANDLE);
         try {
-            if (IocpLibrary.KERNEL32.CreateIoCompletionPort(afd, port, key, 0) == 0) {
+            if (lib().createIoCompletionPort.call4(afd, port, key, 0) == 0) {
                 throw WindowsErrors.win32("CreateIoCompletionPort(associate AFD handle)", lastError(), "port " + port);
             }
-            if (IocpLibrary.KERNEL32.SetFileCompletionNotificationModes(afd, FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
+            if ((int) lib().setFileCompletionNotificationModes.call2(afd, FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
                 throw WindowsErrors.win32("SetFileCompletionNotificationModes", lastError(), "AFD handle " + afd);
             }
         } catch (IOException e) {
-            if (IocpLibrary.KERNEL32.CloseHandle(afd) == 0) {
+            if ((int) lib().closeHandle.call1(afd) == 0) {
                 e.addSuppressed(WindowsErrors.win32("CloseHandle", lastError(), "AFD handle " + afd));
             }
             throw e;
@@ -159,8 +177,8 @@ final class IocpNative implements IocpSystem {
 
     @Override
     public int afdPoll(long afd, long apcContext, long ioStatusBlock, long pollInfo) throws IOException {
-        int status = IocpLibrary.NTDLL.NtDeviceIoControlFile(afd, 0, 0, apcContext, ioStatusBlock, IOCTL_AFD_POLL,
-                pollInfo, AfdPollInfoDescriptor.SIZE, pollInfo, AfdPollInfoDescriptor.SIZE);
+        int status = lib().ntDeviceIoControlFile.callInt(afd, 0, 0, apcContext, ioStatusBlock, IOCTL_AFD_POLL,
+                pollInfo, AfdPollInfoDescriptor.SIZE, pollInfo, AfdPollInfoDescriptor.SIZE, 0);
         if (status == WindowsErrors.STATUS_PENDING || status == WindowsErrors.STATUS_SUCCESS) {
             return status;
         }
@@ -169,7 +187,7 @@ final class IocpNative implements IocpSystem {
 
     @Override
     public boolean afdCancel(long afd, long ioStatusBlock) throws IOException {
-        int status = IocpLibrary.NTDLL.NtCancelIoFileEx(afd, ioStatusBlock, SCRATCH.get().address);
+        int status = (int) lib().ntCancelIoFileEx.call3(afd, ioStatusBlock, SCRATCH.get().address);
         if (status == WindowsErrors.STATUS_NOT_FOUND) {
             return false;
         }
@@ -179,25 +197,73 @@ final class IocpNative implements IocpSystem {
         return true;
     }
 
+    /** One {@code WSAIoctl} handle query, as {@link #baseSocket(long, HandleQuery)} walks them. */
+    interface HandleQuery {
+        /** @return the handle {@code WSAIoctl(socket, code)} returns, or {@link #INVALID_HANDLE_VALUE} if it fails */
+        long query(long socket, int code);
+
+        /** @return the error of the last failed query */
+        int lastError();
+    }
+
+    private static final HandleQuery WSA_IOCTL = new HandleQuery() {
+        @Override
+        public long query(long socket, int code) {
+            Scratch scratch = SCRATCH.get();
+            int rc = lib().wsaIoctl.callInt(socket, code, 0, 0, scratch.address, 8, scratch.address + 8, 0, 0, 0, 0);
+            return rc == SOCKET_ERROR ? INVALID_HANDLE_VALUE : scratch.buffer.getLong(0);
+        }
+
+        @Override
+        public int lastError() {
+            return IocpNative.lastError();
+        }
+    };
+
     @Override
     public long baseSocket(long socket) throws IOException {
-        Scratch scratch = SCRATCH.get();
-        long out = scratch.address;
-        long bytes = scratch.address + 8;
-        if (IocpLibrary.WS2_32.WSAIoctl(socket, SIO_BASE_HANDLE, 0, 0, out, 8, bytes, 0, 0) != SOCKET_ERROR) {
-            return scratch.buffer.getLong(0);
+        return baseSocket(socket, WSA_IOCTL);
+    }
+
+    /**
+     * The socket AFD must poll: {@code SIO_BASE_HANDLE}, and where a layered provider refuses it, the
+     * provider-specific queries mio tries ({@code SIO_BSP_HANDLE_SELECT}, {@code _POLL}, {@code SIO_BSP_HANDLE}),
+     * each accepted only if it names another socket, and the walk repeated on that socket, as wepoll
+     * does, until {@code SIO_BASE_HANDLE} answers or {@code WSAENOTSOCK} ends it (at most
+     * {@value #MAX_PROVIDER_DEPTH} providers deep).
+     */
+    static long baseSocket(long socket, HandleQuery q) throws IOException {
+        long current = socket;
+        int firstError = 0;
+        for (int depth = 0; depth < MAX_PROVIDER_DEPTH; depth++) {
+            long base = q.query(current, SIO_BASE_HANDLE);
+            if (base != INVALID_HANDLE_VALUE) {
+                return base;
+            }
+            int error = q.lastError();
+            firstError = firstError == 0 ? error : firstError;
+            if (error == WSAENOTSOCK && depth > 0) {
+                return current; // the chain ended: the last socket a provider named is the base
+            }
+            long next = INVALID_HANDLE_VALUE;
+            for (int code : BSP_QUERIES) {
+                long h = q.query(current, code);
+                if (h != INVALID_HANDLE_VALUE && h != current && h != 0) {
+                    next = h;
+                    break;
+                }
+            }
+            if (next == INVALID_HANDLE_VALUE) {
+                break;
+            }
+            current = next;
         }
-        int error = lastError();
-        // Some layered providers refuse SIO_BASE_HANDLE but answer the poll-specific query.
-        if (IocpLibrary.WS2_32.WSAIoctl(socket, SIO_BSP_HANDLE_POLL, 0, 0, out, 8, bytes, 0, 0) != SOCKET_ERROR) {
-            return scratch.buffer.getLong(0);
-        }
-        throw WindowsErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", error, "socket " + socket);
+        throw WindowsErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", firstError, "socket " + socket);
     }
 
     @Override
     public void closeHandle(long handle) throws IOException {
-        if (IocpLibrary.KERNEL32.CloseHandle(handle) == 0) {
+        if ((int) lib().closeHandle.call1(handle) == 0) {
             throw WindowsErrors.win32("CloseHandle", lastError(), "handle " + handle);
         }
     }

@@ -50,9 +50,11 @@ import java.util.List;
  * <p><b>Sockets closed while registered.</b> The selector keeps its own map from socket handle to
  * slot, and only the driver can tell it that a socket is gone: a pending poll completes with
  * {@code AFD_POLL_LOCAL_CLOSE} (or a new poll is refused for an invalid handle), and the registration
- * goes inert; registering the same handle value then replaces it. Before that is seen, a new socket
- * that reuses the handle value gets {@code EEXIST}. Sockets are documented to be deregistered before
- * they are closed.
+ * goes inert; registering the same handle value then replaces it. So a poll is kept in flight for
+ * every live registration, for {@code LOCAL_CLOSE} alone when nothing is armed (a oneshot after its
+ * report, an edge registration whose interests were all reported), as mio and wepoll do. Before the
+ * close is seen, a new socket that reuses the handle value gets {@code EEXIST}. Sockets are documented
+ * to be deregistered before they are closed.
  *
  * <p><b>Waker.</b> {@code PostQueuedCompletionStatus} with the key {@link #WAKER_KEY} and the waker's
  * token as the packet's {@code lpOverlapped} value; a close from another thread posts
@@ -69,6 +71,14 @@ final class IocpSelector extends Selector {
     static final long WAKER_KEY = 2;
     /** Completion key of the packet that releases a wait when the poll is closed. */
     static final long INTERRUPT_KEY = 3;
+
+    /**
+     * The port's concurrency value: 0 (one running thread per processor), as mio and wepoll. A thread
+     * that has waited on a port stays associated with it until it waits elsewhere or exits, and while
+     * the associated running threads reach the value, other waiters are held back: with 1, a second
+     * thread's select (or close's drain) could wait behind a thread that merely polled earlier.
+     */
+    static final int PORT_CONCURRENCY = 0;
 
     /** How long close waits for the packets of cancelled polls. */
     private static final long CLOSE_DRAIN_NANOS = 2_000_000_000L;
@@ -97,7 +107,7 @@ final class IocpSelector extends Selector {
 
     IocpSelector(IocpSystem system) throws IOException {
         this.system = system;
-        this.port = system.createPort();
+        this.port = system.createPort(PORT_CONCURRENCY);
         this.afds = new AfdGroup(system, port);
     }
 
@@ -285,15 +295,19 @@ final class IocpSelector extends Selector {
             int n = 0;
             int out;
             boolean followUp;
+            boolean waited = false;
             try {
                 n = system.getQueuedCompletionStatusEx(port, events.entriesAddress, events.capacity(),
                         events.removedAddress, owed ? 0 : toMillis(remaining));
+                waited = true;
             } finally {
                 synchronized (lock) {
                     polling = false;
                     resubmitAfterCancel = false;
                     out = decode(events, n, 0);
-                    out = reportFailures(events, out);
+                    // Owed error events stay owed when the wait failed: this select throws, and events
+                    // stored now would never be seen.
+                    out = waited ? reportFailures(events, out) : out;
                     // A poll cancelled to widen its interest was just replaced; submit the new one now and
                     // collect what it completes at once, so that a reregistration reports readiness that
                     // already exists in this very poll, as on epoll.

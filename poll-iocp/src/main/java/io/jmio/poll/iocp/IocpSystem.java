@@ -17,8 +17,14 @@ import java.io.IOException;
  * one thread while others call the rest.
  */
 interface IocpSystem {
-    /** @return a new completion port ({@code CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1)}) */
-    long createPort() throws IOException;
+    /**
+     * {@code CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, concurrency)}.
+     *
+     * @param concurrency how many threads associated with the port may run at once before the port
+     *                    holds back further waiters; 0 is one per processor
+     * @return a new completion port
+     */
+    long createPort(int concurrency) throws IOException;
 
     /**
      * {@code GetQueuedCompletionStatusEx(port, entries, count, &removed, timeout, FALSE)}.

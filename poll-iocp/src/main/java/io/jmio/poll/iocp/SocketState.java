@@ -59,6 +59,8 @@ final class SocketState {
     boolean closed;
     /** A poll could not be submitted; an error event is owed. */
     boolean failed;
+    /** A poll failed (to start or in the kernel): none is submitted again until re-registered. */
+    boolean halted;
     /** The slot's index is in the update queue (survives {@link #free()}, see there). */
     boolean queued;
     AfdGroup.Afd afd;
@@ -92,6 +94,7 @@ final class SocketState {
         this.deletePending = false;
         this.closed = false;
         this.failed = false;
+        this.halted = false;
     }
 
     /** Sets token, interest and trigger, as a (re)registration does; everything is armed again. */
@@ -102,6 +105,7 @@ final class SocketState {
         this.armed = closed ? 0 : afdMask;
         this.trigger = trigger;
         this.failed = false;
+        this.halted = false;
     }
 
     /**
@@ -118,9 +122,14 @@ final class SocketState {
         return armed != before;
     }
 
-    /** @return true if an AFD poll should be started now */
+    /**
+     * @return true if an AFD poll should be started now: whenever none is in flight for a live
+     *         registration, even with nothing armed, so that a {@code LOCAL_CLOSE}-only poll keeps
+     *         watching for the socket's close (as mio's {@code SockState::update} and wepoll's
+     *         {@code sock_feed_event}, "always keep looking for closed sockets")
+     */
     boolean needsSubmit() {
-        return status == IDLE && !deletePending && !closed && !failed && (armed & AfdEvents.KNOWN) != 0;
+        return status == IDLE && !deletePending && !closed && !failed && !halted;
     }
 
     /**
@@ -154,6 +163,7 @@ final class SocketState {
      */
     void submitFailed(boolean socketGone) {
         failed = true;
+        halted = true;
         armed = 0;
         closed |= socketGone;
     }
@@ -177,6 +187,7 @@ final class SocketState {
             // The poll itself failed: report an error once and stop polling until re-registered, or
             // the same failure would repeat at every wait.
             armed = 0;
+            halted = true;
             return AfdEvents.POLL_FAILED;
         } else if (numberOfHandles < 1) {
             return 0;
@@ -211,6 +222,7 @@ final class SocketState {
         deletePending = false;
         closed = false;
         failed = false;
+        halted = false;
         // queued stays: the slot's index may still be in the update queue, which skips free slots and
         // serves the slot's next user, so a register/deregister cycle never grows the queue.
     }

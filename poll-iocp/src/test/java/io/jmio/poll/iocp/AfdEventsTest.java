@@ -67,11 +67,11 @@ class AfdEventsTest {
 
         assertTrue(AfdEvents.isWritable(AfdEvents.SEND));
         assertTrue(AfdEvents.isWritable(AfdEvents.CONNECT));
-        assertFalse(AfdEvents.isWritable(AfdEvents.RECEIVE | AfdEvents.ABORT));
+        assertFalse(AfdEvents.isWritable(AfdEvents.RECEIVE | AfdEvents.DISCONNECT));
 
         assertTrue(AfdEvents.isReadClosed(AfdEvents.DISCONNECT));
         assertTrue(AfdEvents.isReadClosed(AfdEvents.ABORT));
-        assertFalse(AfdEvents.isReadClosed(AfdEvents.CONNECT_FAIL));
+        assertFalse(AfdEvents.isReadClosed(AfdEvents.RECEIVE | AfdEvents.SEND));
 
         assertTrue(AfdEvents.isWriteClosed(AfdEvents.ABORT));
         assertTrue(AfdEvents.isWriteClosed(AfdEvents.CONNECT_FAIL));
@@ -81,6 +81,18 @@ class AfdEventsTest {
         assertTrue(AfdEvents.isError(AfdEvents.CONNECT_FAIL));
         assertTrue(AfdEvents.isError(AfdEvents.POLL_FAILED));
         assertFalse(AfdEvents.isError(AfdEvents.RECEIVE | AfdEvents.SEND | AfdEvents.DISCONNECT));
+    }
+
+    /** mio's {@code sys/windows/event.rs}: a reset and a failed connect wake readers and writers alike. */
+    @Test
+    void aResetAndAFailedConnectAreReadableAndWritableAsInMio() {
+        for (int failure : new int[] {AfdEvents.ABORT, AfdEvents.CONNECT_FAIL}) {
+            assertTrue(AfdEvents.isReadable(failure), AfdEvents.toString(failure));
+            assertTrue(AfdEvents.isWritable(failure), AfdEvents.toString(failure));
+            assertTrue(AfdEvents.isError(failure), AfdEvents.toString(failure));
+            assertTrue(AfdEvents.isReadClosed(failure), AfdEvents.toString(failure));
+            assertTrue(AfdEvents.isWriteClosed(failure), AfdEvents.toString(failure));
+        }
     }
 
     @Test

@@ -20,6 +20,9 @@ import com.kenai.jffi.MemoryIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A test-only emulation of the completion-port and AFD-poll contract over Linux descriptors, so that
@@ -36,6 +39,7 @@ import java.util.Arrays;
  * <p>Threading: thread-safe; one thread at a time may wait in a given port, as the selector does.
  */
 final class EmulatedIocp implements IocpSystem {
+    private static final List<EmulatedIocp> INSTANCES = new CopyOnWriteArrayList<>();
     static final EmulatedIocp INSTANCE = new EmulatedIocp();
 
     private static final long HANDLE_BASE = 1L << 40;
@@ -44,12 +48,39 @@ final class EmulatedIocp implements IocpSystem {
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
     private static final String POLL_CALL = "NtDeviceIoControlFile(IOCTL_AFD_POLL)";
 
+    /** Per-descriptor facts the Winsock emulation reports ({@link EmulatedAfd}): bits below. */
+    static final int CONNECTING = 1;
+    static final int LISTENING = 2;
+    static final int READ_SHUT = 4;
+    static final int DATAGRAM = 8;
+    private static final AtomicIntegerArray FD_FLAGS = new AtomicIntegerArray(1 << 16);
+
+    static void setFlag(long fd, int flag, boolean on) {
+        if (fd >= 0 && fd < FD_FLAGS.length()) {
+            int f;
+            do {
+                f = FD_FLAGS.get((int) fd);
+            } while (!FD_FLAGS.compareAndSet((int) fd, f, on ? f | flag : f & ~flag));
+        }
+    }
+
+    static void clearFlags(long fd) {
+        if (fd >= 0 && fd < FD_FLAGS.length()) {
+            FD_FLAGS.set((int) fd, 0);
+        }
+    }
+
+    static int flags(int fd) {
+        return fd >= 0 && fd < FD_FLAGS.length() ? FD_FLAGS.get(fd) : 0;
+    }
+
     private Object[] objects = new Object[64];
     private int[] freeHandles = new int[64];
     private int freeCount;
     private int nextHandle;
 
     EmulatedIocp() {
+        INSTANCES.add(this);
     }
 
     // ---- handle space ----------------------------------------------------------------------------
@@ -136,6 +167,8 @@ final class EmulatedIocp implements IocpSystem {
         final int eventfd;
         final ByteBuffer scratch = NativeMemory.allocate(16);
         final long scratchAddress = NativeMemory.address(scratch);
+        final ByteBuffer pollFd = NativeMemory.allocate(8);
+        final long pollFdAddress = NativeMemory.address(pollFd);
         final ByteBuffer ctlEvent = NativeMemory.allocate(16);
         final long ctlEventAddress = NativeMemory.address(ctlEvent);
         ByteBuffer waitEvents = NativeMemory.allocate(64 * LinuxEpoll.EVENT_SIZE);
@@ -152,10 +185,55 @@ final class EmulatedIocp implements IocpSystem {
         int[] freeOps = new int[0];
         int freeOpCount;
 
-        Port(int epfd, int eventfd) {
+        /** {@code NumberOfConcurrentThreads}; 0 is one per processor, which never holds a waiter back here. */
+        final int concurrency;
+        /** Threads that have waited on this port (associated with it), and whether each is waiting now. */
+        final Thread[] associated = new Thread[16];
+        final boolean[] waiting = new boolean[16];
+
+        Port(int epfd, int eventfd, int concurrency) {
             this.epfd = epfd;
             this.eventfd = eventfd;
+            this.concurrency = concurrency;
             scratch.putLong(0, 1L);
+        }
+
+        /** Marks the calling thread as waiting (true) or running again (false); associates it on first use. */
+        synchronized void enterWait(boolean entering) {
+            Thread me = Thread.currentThread();
+            int free = -1;
+            for (int i = 0; i < associated.length; i++) {
+                if (associated[i] == me) {
+                    waiting[i] = entering;
+                    return;
+                }
+                if (free < 0 && (associated[i] == null || !associated[i].isAlive())) {
+                    free = i;
+                }
+            }
+            if (free >= 0) {
+                associated[free] = me;
+                waiting[free] = entering;
+            }
+        }
+
+        /**
+         * The concurrency gate: true while as many other associated threads as the concurrency value are
+         * running (alive, not waiting on this port, and runnable: a thread blocked elsewhere does not count).
+         */
+        synchronized boolean gated() {
+            if (concurrency <= 0) {
+                return false;
+            }
+            Thread me = Thread.currentThread();
+            int running = 0;
+            for (int i = 0; i < associated.length; i++) {
+                Thread t = associated[i];
+                if (t != null && t != me && !waiting[i] && t.isAlive() && t.getState() == Thread.State.RUNNABLE) {
+                    running++;
+                }
+            }
+            return running >= concurrency;
         }
 
         /** Queues a packet; the caller signals the eventfd. Guarded by this. */
@@ -217,6 +295,14 @@ final class EmulatedIocp implements IocpSystem {
             freeOps[freeOpCount++] = op.id;
         }
 
+        /** @return the descriptor's readiness now, in epoll bits ({@code poll(2)} uses the same values) */
+        int probe(int fd, int epollMask) {
+            pollFd.putInt(0, fd);
+            pollFd.putShort(4, (short) (epollMask & 0xFFFF));
+            pollFd.putShort(6, (short) 0);
+            return LIB.poll(pollFdAddress, 1, 0) > 0 ? pollFd.getShort(6) & 0xFFFF : 0;
+        }
+
         int ctl(int op, int fd, int events, long data) {
             ctlEvent.putInt(0, events);
             ctlEvent.putLong(LinuxEpoll.EVENT_DATA_OFFSET, data);
@@ -243,7 +329,7 @@ final class EmulatedIocp implements IocpSystem {
     // ---- IocpSystem ------------------------------------------------------------------------------
 
     @Override
-    public long createPort() throws IOException {
+    public long createPort(int concurrency) throws IOException {
         int epfd = LIB.epoll_create1(LinuxEpoll.EPOLL_CLOEXEC);
         if (epfd < 0) {
             throw Posix.exception("epoll_create1", Posix.lastErrno(), "emulated CreateIoCompletionPort");
@@ -254,7 +340,7 @@ final class EmulatedIocp implements IocpSystem {
             Posix.closeQuietly(epfd, e);
             throw e;
         }
-        Port port = new Port(epfd, efd);
+        Port port = new Port(epfd, efd, concurrency);
         if (port.ctl(EPOLL_CTL_ADD, efd, EPOLLIN, POSTED) < 0) {
             IOException e = Posix.exception("epoll_ctl", Posix.lastErrno(), "emulated CreateIoCompletionPort");
             Posix.closeQuietly(efd, e);
@@ -270,6 +356,25 @@ final class EmulatedIocp implements IocpSystem {
         Port p = port(portHandle);
         p.ensureWaitCapacity(count);
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        p.enterWait(true);
+        try {
+            // Microsoft, "I/O Completion Ports": no packet is released to a waiter while the port's
+            // associated running threads are at its concurrency value.
+            while (p.gated()) {
+                if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                    MEMORY.putInt(removedAddress, 0);
+                    return 0;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+            return take(p, entries, count, removedAddress, timeoutMillis, deadline);
+        } finally {
+            p.enterWait(false);
+        }
+    }
+
+    private int take(Port p, long entries, int count, long removedAddress, int timeoutMillis, long deadline)
+            throws IOException {
         int n = 0;
         while (true) {
             n = p.take(entries, n, count);
@@ -319,25 +424,91 @@ final class EmulatedIocp implements IocpSystem {
             if (op == null || !op.active) {
                 return n; // cancelled after epoll reported it
             }
-            int afd = toAfd(epollEvents) & op.afdMask;
+            int afd = toAfd(op.fd, epollEvents) & op.afdMask;
             if (afd == 0) {
-                // Readiness nobody asked for. Wait on, unless it is a hang-up or error, which epoll
-                // would report forever: then the poll stays pending, as an AFD poll waits for its bits.
+                // Readiness nobody asked for, or that Windows does not report. Wait on, without what
+                // epoll would report at once again (a level condition), and without a hang-up or error,
+                // which epoll would report forever: the poll stays pending, as an AFD poll waits for its bits.
                 if ((epollEvents & (EPOLLHUP | EPOLLERR)) == 0) {
-                    p.ctl(EPOLL_CTL_MOD, op.fd, op.epollMask, op.id);
+                    p.ctl(EPOLL_CTL_MOD, op.fd, op.epollMask & ~epollEvents | EPOLLONESHOT, op.id);
                 }
                 return n;
             }
             p.ctl(EPOLL_CTL_DEL, op.fd, 0, 0);
-            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.NUMBER_OF_HANDLES_OFFSET, 1);
-            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.EVENTS_OFFSET, afd);
-            MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_SUCCESS);
-            MEMORY.putLong(op.ioStatusBlock + IoStatusBlockDescriptor.INFORMATION_OFFSET, AfdPollInfoDescriptor.SIZE);
-            MEMORY.putInt(op.ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_SUCCESS);
+            finish(op, afd, WindowsErrors.STATUS_SUCCESS);
             writeEntry(entries, n, op.afd.key, op.apcContext, AfdPollInfoDescriptor.SIZE);
             p.freeOp(op);
             return n + 1;
         }
+    }
+
+    /** Writes a completed poll's results into the caller's memory, the status last, as the kernel does. */
+    private static void finish(Op op, int afdEvents, int status) {
+        int handleStatus = (afdEvents & AfdEvents.CONNECT_FAIL) != 0 ? STATUS_CONNECTION_REFUSED : 0;
+        MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.NUMBER_OF_HANDLES_OFFSET, 1);
+        MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.EVENTS_OFFSET, afdEvents);
+        MEMORY.putInt(op.pollInfo + AfdPollInfoDescriptor.STATUS_OFFSET, handleStatus);
+        MEMORY.putLong(op.ioStatusBlock + IoStatusBlockDescriptor.INFORMATION_OFFSET, AfdPollInfoDescriptor.SIZE);
+        MEMORY.putInt(op.ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, status);
+    }
+
+    /** {@code STATUS_CONNECTION_REFUSED}, in {@code Handles[0].Status} of a failed connect (Wine afd.c). */
+    static final int STATUS_CONNECTION_REFUSED = 0xC0000236;
+
+    /**
+     * The AFD bits a Linux readiness report stands for on descriptor {@code fd}, in Windows' shapes
+     * (each rule's source is in IOCP_EMULATION.md): a connect under way ends in {@code CONNECT_FAIL}
+     * alone or in {@code CONNECT | SEND}; an error on a connected stream is {@code ABORT} (a reset is
+     * not readable); a listener's pending connection is {@code ACCEPT}; a socket whose own receive side
+     * was shut down reports neither {@code RECEIVE} nor {@code DISCONNECT} for it.
+     */
+    static int toAfd(int fd, int epollEvents) {
+        int flags = flags(fd);
+        int connected = 0;
+        if ((flags & CONNECTING) != 0) {
+            if (epollEvents == 0) {
+                return 0;
+            }
+            setFlag(fd, CONNECTING, false);
+            if ((epollEvents & EPOLLERR) != 0 && !wasEstablished(fd)) {
+                return AfdEvents.CONNECT_FAIL;
+            }
+            connected = (epollEvents & EPOLLOUT) != 0 ? AfdEvents.CONNECT : 0;
+        }
+        if ((epollEvents & EPOLLERR) != 0 && (flags & DATAGRAM) == 0) {
+            return AfdEvents.ABORT | ((epollEvents & EPOLLOUT) != 0 ? AfdEvents.SEND : 0) | connected;
+        }
+        int afd = toAfd(epollEvents);
+        if ((flags & DATAGRAM) != 0 && (epollEvents & EPOLLERR) != 0) {
+            afd = (afd & ~AfdEvents.ABORT) | AfdEvents.RECEIVE; // the receive completes, with the error (unverified)
+        }
+        if ((flags & LISTENING) != 0 && (afd & AfdEvents.RECEIVE) != 0) {
+            afd = (afd & ~AfdEvents.RECEIVE) | AfdEvents.ACCEPT;
+        }
+        if ((flags & READ_SHUT) != 0 && (epollEvents & EPOLLHUP) == 0) {
+            afd &= ~(AfdEvents.RECEIVE | AfdEvents.DISCONNECT);
+        }
+        return afd | connected;
+    }
+
+    private static final ThreadLocal<ByteBuffer> TCP_INFO = ThreadLocal.withInitial(() -> NativeMemory.allocate(256));
+
+    /**
+     * Whether a stream socket in error had been connected: Linux shows a refused connect and a reset
+     * connection alike (state {@code TCP_CLOSE}, {@code EPOLLERR}), but only a connection that got the
+     * peer's SYN-ACK has negotiated options ({@code tcp_info.tcpi_options}, byte 5: timestamps, SACK,
+     * window scaling, all on by default). An emulation heuristic, not a Windows rule.
+     */
+    private static boolean wasEstablished(int fd) {
+        ByteBuffer info = TCP_INFO.get();
+        info.put(0, (byte) 0).put(5, (byte) 0);
+        try {
+            Posix.getOption(fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, NativeMemory.address(info), info.capacity());
+        } catch (IOException e) {
+            return false;
+        }
+        int state = info.get(0) & 0xFF;
+        return state != 2 /* SYN_SENT */ && (state != 7 /* CLOSE */ || (info.get(5) & 0xFF) != 0);
     }
 
     /** The AFD bits a Linux readiness report stands for (see IOCP_EMULATION.md). */
@@ -407,6 +578,16 @@ final class EmulatedIocp implements IocpSystem {
             op.afdMask = mask;
             op.epollMask = toEpoll(mask);
             MEMORY.putInt(ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_PENDING);
+            // AFD completes a poll at once, returning STATUS_SUCCESS, when a wanted condition already
+            // holds; its packet is queued all the same (Wine afd.c test_poll_completion_port).
+            int ready = socket >= 0 && socket <= Integer.MAX_VALUE ? toAfd(op.fd, p.probe(op.fd, op.epollMask)) & mask : 0;
+            if (ready != 0) {
+                finish(op, ready, WindowsErrors.STATUS_SUCCESS);
+                p.enqueue(a.key, apcContext, AfdPollInfoDescriptor.SIZE);
+                p.freeOp(op);
+                p.signal();
+                return WindowsErrors.STATUS_SUCCESS;
+            }
             if (p.ctl(EPOLL_CTL_ADD, op.fd, op.epollMask, op.id) < 0) {
                 int errno = Posix.lastErrno();
                 p.freeOp(op);
@@ -434,10 +615,59 @@ final class EmulatedIocp implements IocpSystem {
             if (found == null) {
                 return false;
             }
-            cancel(p, found);
+            // The cancellation is asynchronous on Windows: a poll whose condition holds by now
+            // completes with its result, and the cancel, though accepted, changes nothing.
+            int ready = toAfd(found.fd, p.probe(found.fd, found.epollMask)) & found.afdMask;
+            if (ready != 0) {
+                p.ctl(EPOLL_CTL_DEL, found.fd, 0, 0);
+                finish(found, ready, WindowsErrors.STATUS_SUCCESS);
+                p.enqueue(found.afd.key, found.apcContext, AfdPollInfoDescriptor.SIZE);
+                p.freeOp(found);
+            } else {
+                cancel(p, found);
+            }
         }
         p.signal();
         return true;
+    }
+
+    /** Completes every poll on {@code fd}, in every emulated port, with {@code AFD_POLL_LOCAL_CLOSE}. */
+    static void localCloseAll(long fd) {
+        for (EmulatedIocp iocp : INSTANCES) {
+            iocp.localClose(fd);
+        }
+        clearFlags(fd); // the number is free for the next descriptor, which starts with no facts
+    }
+
+    private void localClose(long fd) {
+        Object[] all;
+        synchronized (this) {
+            all = Arrays.copyOf(objects, nextHandle);
+        }
+        for (Object o : all) {
+            if (o instanceof Port) {
+                Port p = (Port) o;
+                boolean any = false;
+                synchronized (p) {
+                    for (Op op : p.ops) {
+                        if (op.active && op.fd == fd) {
+                            p.ctl(EPOLL_CTL_DEL, op.fd, 0, 0);
+                            finish(op, AfdEvents.LOCAL_CLOSE, WindowsErrors.STATUS_SUCCESS);
+                            p.enqueue(op.afd.key, op.apcContext, AfdPollInfoDescriptor.SIZE);
+                            p.freeOp(op);
+                            any = true;
+                        }
+                    }
+                }
+                if (any) {
+                    try {
+                        p.signal();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("emulated LOCAL_CLOSE could not wake the port", e);
+                    }
+                }
+            }
+        }
     }
 
     /** Completes {@code op} with {@code STATUS_CANCELLED}. Guarded by {@code p}. */

@@ -39,7 +39,7 @@ class IocpBackendTest {
         Throwable cause = backend.unavailabilityCause();
         assertInstanceOf(UnsupportedOperationException.class, cause);
         assertTrue(cause.getMessage().contains("Windows"), cause.getMessage());
-        assertNull(IocpLibrary.KERNEL32, "kernel32 must not even be looked for off Windows");
+        assertNull(IocpLibrary.BOUND, "kernel32 must not even be looked for off Windows");
         IOException e = assertThrows(IOException.class, () -> Poll.open("iocp"));
         assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
     }

@@ -1,81 +1,47 @@
 package io.jmio.poll.iocp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
-import java.util.ArrayList;
-import java.util.List;
-
-import jnr.ffi.types.intptr_t;
+import com.kenai.jffi.Type;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Windows signatures, checked where they cannot be called: Windows is LLP64, so every Java
- * {@code long} in these bindings must be a pointer-sized {@code @intptr_t} (never a C {@code long},
- * which is 32 bits there), and every 32-bit C type a Java {@code int}.
+ * The Windows prototypes, checked where they cannot be called: Windows is LLP64, so every handle,
+ * socket, {@code ULONG_PTR} and pointer is a 64-bit type and every {@code DWORD}/{@code ULONG}/{@code BOOL}
+ * a 32-bit one; argument order and widths as in mingw-w64's {@code ioapiset.h}, {@code winbase.h},
+ * {@code winternl.h} and {@code winsock2.h}.
  */
 class IocpLibraryTest {
-    private static final Class<?>[] LIBRARIES = {IocpLibrary.Kernel32.class, IocpLibrary.Ntdll.class, IocpLibrary.Ws2_32.class};
-
-    private static boolean isIntptr(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (a.annotationType() == intptr_t.class) {
-                return true;
-            }
-        }
-        return false;
-    }
+    private static final Type I = Type.SINT32;
+    private static final Type U = Type.UINT32;
+    private static final Type H = Type.SINT64;
+    private static final Type P = Type.POINTER;
 
     @Test
-    void everyLongIsPointerSized() {
-        List<String> wrong = new ArrayList<>();
-        for (Class<?> library : LIBRARIES) {
-            for (Method m : library.getDeclaredMethods()) {
-                if (m.getReturnType() == long.class && !isIntptr(m.getAnnotations())) {
-                    wrong.add(m.getName() + " return");
-                }
-                for (Parameter p : m.getParameters()) {
-                    if (p.getType() == long.class && !isIntptr(p.getAnnotations())) {
-                        wrong.add(m.getName() + " " + p.getName());
-                    }
-                    assertTrue(p.getType() == long.class || p.getType() == int.class || p.getType() == byte.class,
-                            m.getName() + " takes " + p.getType() + ": only raw scalars on these paths");
-                }
-            }
-        }
-        assertEquals(List.of(), wrong);
-    }
-
-    @Test
-    void argumentCountsMatchTheWindowsPrototypes() throws Exception {
-        assertEquals(4, count(IocpLibrary.Kernel32.class, "CreateIoCompletionPort"));
-        assertEquals(6, count(IocpLibrary.Kernel32.class, "GetQueuedCompletionStatusEx"));
-        assertEquals(4, count(IocpLibrary.Kernel32.class, "PostQueuedCompletionStatus"));
-        assertEquals(2, count(IocpLibrary.Kernel32.class, "SetFileCompletionNotificationModes"));
-        assertEquals(1, count(IocpLibrary.Kernel32.class, "CloseHandle"));
-        assertEquals(11, count(IocpLibrary.Ntdll.class, "NtCreateFile"));
-        assertEquals(10, count(IocpLibrary.Ntdll.class, "NtDeviceIoControlFile"));
-        assertEquals(3, count(IocpLibrary.Ntdll.class, "NtCancelIoFileEx"));
-        assertEquals(1, count(IocpLibrary.Ntdll.class, "RtlNtStatusToDosError"));
-        assertEquals(9, count(IocpLibrary.Ws2_32.class, "WSAIoctl"));
-    }
-
-    private static int count(Class<?> library, String name) {
-        for (Method m : library.getDeclaredMethods()) {
-            if (m.getName().equals(name)) {
-                return m.getParameterCount();
-            }
-        }
-        throw new AssertionError(name + " not bound");
+    void prototypesMatchTheWindowsHeaders() {
+        // HANDLE FileHandle, HANDLE ExistingCompletionPort, ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads
+        assertArrayEquals(new Type[] {H, H, H, U}, IocpLibrary.CREATE_IO_COMPLETION_PORT_PARAMS);
+        // HANDLE, LPOVERLAPPED_ENTRY, ULONG count, PULONG removed, DWORD ms, BOOL alertable
+        assertArrayEquals(new Type[] {H, P, U, P, U, I}, IocpLibrary.GET_QUEUED_COMPLETION_STATUS_EX_PARAMS);
+        // HANDLE, DWORD bytes, ULONG_PTR key, LPOVERLAPPED
+        assertArrayEquals(new Type[] {H, U, H, P}, IocpLibrary.POST_QUEUED_COMPLETION_STATUS_PARAMS);
+        assertArrayEquals(new Type[] {H, Type.UINT8}, IocpLibrary.SET_FILE_COMPLETION_NOTIFICATION_MODES_PARAMS);
+        assertArrayEquals(new Type[] {H}, IocpLibrary.CLOSE_HANDLE_PARAMS);
+        assertEquals(11, IocpLibrary.NT_CREATE_FILE_PARAMS.length);
+        // HANDLE, HANDLE Event, PIO_APC_ROUTINE, PVOID ApcContext, PIO_STATUS_BLOCK, ULONG code, PVOID in, ULONG, PVOID out, ULONG
+        assertArrayEquals(new Type[] {H, H, P, P, P, U, P, U, P, U}, IocpLibrary.NT_DEVICE_IO_CONTROL_FILE_PARAMS);
+        assertArrayEquals(new Type[] {H, P, P}, IocpLibrary.NT_CANCEL_IO_FILE_EX_PARAMS);
+        assertArrayEquals(new Type[] {I}, IocpLibrary.RTL_NT_STATUS_TO_DOS_ERROR_PARAMS);
+        assertEquals(9, IocpLibrary.WSA_IOCTL_PARAMS.length);
     }
 
     @Test
     void controlCodes() {
         assertEquals(0x48000022, IocpNative.SIO_BASE_HANDLE);
         assertEquals(0x4800001D, IocpNative.SIO_BSP_HANDLE_POLL);
+        assertEquals(0x4800001C, IocpNative.SIO_BSP_HANDLE_SELECT);
+        assertEquals(0x4800001B, IocpNative.SIO_BSP_HANDLE);
         assertEquals(0x00100000, IocpNative.SYNCHRONIZE);
         assertEquals(1, IocpNative.FILE_OPEN);
         assertEquals(3, IocpNative.FILE_SHARE_READ_WRITE);

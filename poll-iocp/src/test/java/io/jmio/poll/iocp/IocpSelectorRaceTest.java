@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jmio.poll.Interest;
@@ -154,5 +155,16 @@ class IocpSelectorRaceTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis >= 1500, "close gave up after " + millis + " ms");
         assertEquals(1, selector.inFlight(), "the request is still the kernel's: its memory was kept");
+    }
+
+    @Test
+    void anErrorEventOwedForAFailedSubmissionSurvivesAWaitThatThrows() throws IOException {
+        kernel.refusePolls = true;
+        selector.register(100, 1, R, Trigger.EDGE); // its poll will be refused: an error event is owed
+        kernel.failNextWait = WindowsErrors.win32("GetQueuedCompletionStatusEx", WindowsErrors.ERROR_INVALID_HANDLE, "scripted");
+        assertThrows(IOException.class, this::select);
+        assertEquals(1, select(), "the owed error event must still be reported");
+        assertEquals(1, events.token(0));
+        assertTrue(events.isError(0));
     }
 }

@@ -23,6 +23,9 @@ final class LinuxEpoll {
 
         /** Used only to tell an open descriptor from a closed one (EBADF); fcntl is variadic and allocates. */
         int isatty(int fd);
+
+        /** {@code poll(2)}: the emulation's readiness probe at submission and cancellation. */
+        int poll(@intptr_t long fds, int nfds, int timeout);
     }
 
     static final Lib LIB = LibraryLoader.create(Lib.class).failImmediately().load("libc.so.6");

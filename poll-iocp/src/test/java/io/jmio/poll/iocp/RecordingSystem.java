@@ -21,6 +21,8 @@ final class RecordingSystem implements IocpSystem {
     final AtomicInteger closes = new AtomicInteger();
     final AtomicLong lastPostKey = new AtomicLong();
     final AtomicLong lastPostOverlapped = new AtomicLong();
+    /** The concurrency value of the last port created, -1 before. */
+    final AtomicInteger portConcurrency = new AtomicInteger(-1);
     private final boolean fileDescriptors;
     /** The selector the backend opened last. */
     volatile IocpSelector selector;
@@ -56,8 +58,9 @@ final class RecordingSystem implements IocpSystem {
     }
 
     @Override
-    public long createPort() throws IOException {
-        return emulation.createPort();
+    public long createPort(int concurrency) throws IOException {
+        portConcurrency.set(concurrency);
+        return emulation.createPort(concurrency);
     }
 
     @Override

@@ -45,6 +45,10 @@ final class ScriptedSystem implements IocpSystem {
     boolean cancelAtOnce = true;
     /** When true, cancellation finds nothing, as when the request already completed. */
     boolean cancelFindsNothing;
+    /** When true, every poll request is refused with {@code STATUS_INVALID_PARAMETER}. */
+    boolean refusePolls;
+    /** Thrown once by the next {@link #getQueuedCompletionStatusEx}, then cleared. */
+    java.io.IOException failNextWait;
 
     synchronized Request pendingFor(long socket) {
         for (Request r : pending) {
@@ -67,13 +71,18 @@ final class ScriptedSystem implements IocpSystem {
     }
 
     @Override
-    public synchronized long createPort() {
+    public synchronized long createPort(int concurrency) {
         return nextHandle++;
     }
 
     @Override
     public synchronized int getQueuedCompletionStatusEx(long port, long entries, int count, long removedAddress,
-            int timeoutMillis) {
+            int timeoutMillis) throws java.io.IOException {
+        if (failNextWait != null) {
+            java.io.IOException e = failNextWait;
+            failNextWait = null;
+            throw e;
+        }
         long deadline = System.currentTimeMillis() + (timeoutMillis < 0 ? 60_000 : timeoutMillis);
         while (packets.isEmpty() && System.currentTimeMillis() < deadline) {
             try {
@@ -108,7 +117,11 @@ final class ScriptedSystem implements IocpSystem {
     }
 
     @Override
-    public synchronized int afdPoll(long afd, long apcContext, long ioStatusBlock, long pollInfo) {
+    public synchronized int afdPoll(long afd, long apcContext, long ioStatusBlock, long pollInfo) throws java.io.IOException {
+        if (refusePolls) {
+            throw WindowsErrors.ntStatus("NtDeviceIoControlFile(IOCTL_AFD_POLL)", WindowsErrors.STATUS_INVALID_PARAMETER,
+                    WindowsErrors.ERROR_INVALID_PARAMETER, "scripted");
+        }
         pending.add(new Request(afd, apcContext, ioStatusBlock, pollInfo));
         MEMORY.putInt(ioStatusBlock + IoStatusBlockDescriptor.STATUS_OFFSET, WindowsErrors.STATUS_PENDING);
         return WindowsErrors.STATUS_PENDING;

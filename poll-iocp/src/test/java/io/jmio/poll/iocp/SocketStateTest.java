@@ -77,9 +77,11 @@ class SocketStateTest {
         submit(s);
         assertEquals(AfdEvents.RECEIVE, s.completed(STATUS_SUCCESS, 1, AfdEvents.RECEIVE));
         assertEquals(0, s.armed);
-        assertFalse(s.needsSubmit());
+        assertTrue(s.needsSubmit(), "a poll stays in flight, for LOCAL_CLOSE only");
+        assertEquals(AfdEvents.LOCAL_CLOSE, s.submitMask());
         s.set(8, Interest.READABLE_BIT, R, Trigger.ONESHOT);
         assertTrue(s.needsSubmit());
+        assertEquals(R | AfdEvents.LOCAL_CLOSE, s.submitMask());
     }
 
     @Test
@@ -146,6 +148,21 @@ class SocketStateTest {
         submit(s);
         int report = s.completed(STATUS_INVALID_HANDLE, 0, 0);
         assertTrue(AfdEvents.isError(report));
+        assertFalse(s.needsSubmit());
+        s.set(2, Interest.READABLE_BIT, R, Trigger.LEVEL);
+        assertTrue(s.needsSubmit(), "a re-registration polls again");
+    }
+
+    @Test
+    void keepsALocalClosePollInFlightOnceEveryArmedBitWasReported() {
+        SocketState s = registered(R, Trigger.EDGE);
+        submit(s);
+        assertEquals(R, s.completed(STATUS_SUCCESS, 1, R), "every armed bit reported at once");
+        assertEquals(0, s.armed & AfdEvents.KNOWN);
+        assertTrue(s.needsSubmit(), "nothing armed, yet the close must still be seen (mio, wepoll)");
+        s.submitted(s.submitMask());
+        assertEquals(0, s.completed(STATUS_SUCCESS, 1, AfdEvents.LOCAL_CLOSE));
+        assertTrue(s.closed);
         assertFalse(s.needsSubmit());
     }
 

@@ -62,6 +62,7 @@ final class Winsock {
             Lib l = LibraryLoader.create(Lib.class).failImmediately().load("ws2_32");
             ByteBuffer data = NativeMemory.allocate(1024); // WSADATA is 408 bytes on x64
             int rc = l.WSAStartup((short) 0x0202, NativeMemory.address(data));
+            java.lang.ref.Reference.reachabilityFence(data); // written by the call
             if (rc != 0) {
                 throw new IOException("WSAStartup failed: " + rc);
             }

@@ -16,7 +16,7 @@ import java.io.IOException;
  *
  * <p>Threading: stateless; each endpoint is used by one test thread.
  */
-final class WinsockSources implements ContractSources {
+public final class WinsockSources implements ContractSources {
     @Override
     public Endpoint[] pipe() throws IOException {
         long[] p = Winsock.connectedPair(); // {client, server}: the server end reads what the client writes

@@ -49,17 +49,21 @@ final class WinSockaddr {
      */
     static int put(ByteBuffer buf, int offset, InetSocketAddress address) {
         InetAddress ip = address.getAddress();
-        byte[] bytes = ip.getAddress();
         int port = address.getPort();
         if (ip instanceof Inet4Address) {
+            // Inet4Address.hashCode() is the address as an int, most significant byte first; unlike
+            // getAddress() it copies nothing, so a send to an IPv4 address allocates nothing
+            // (WinSockaddrTest pins the bytes).
+            int v4 = ip.hashCode();
             buf.putShort(offset + FAMILY_OFFSET, (short) AF_INET);
             putPort(buf, offset, port);
             for (int i = 0; i < 4; i++) {
-                buf.put(offset + IN_ADDR_OFFSET + i, bytes[i]);
+                buf.put(offset + IN_ADDR_OFFSET + i, (byte) (v4 >>> (24 - 8 * i)));
             }
             buf.putLong(offset + 8, 0);
             return IN_SIZE;
         }
+        byte[] bytes = ip.getAddress();
         buf.putShort(offset + FAMILY_OFFSET, (short) AF_INET6);
         putPort(buf, offset, port);
         buf.putInt(offset + IN6_FLOWINFO_OFFSET, 0);

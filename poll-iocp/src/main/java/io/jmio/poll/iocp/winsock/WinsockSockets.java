@@ -1,20 +1,18 @@
 package io.jmio.poll.iocp.winsock;
 
+import io.jmio.poll.iocp.NativeFunction;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.SocketIo;
 import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
-
-import jnr.ffi.LastError;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The Winsock {@link SocketSystem}: jmio's network types on Windows, and the one class that calls
@@ -25,11 +23,21 @@ import jnr.ffi.Runtime;
  * <li>Sockets are made with {@code WSASocketW(..., WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT)}
  *     (overlapped, as AFD polling needs; not inherited by child processes) and switched to
  *     non-blocking with {@code ioctlsocket(FIONBIO)}; accepted sockets are switched too.</li>
+ * <li>Accepted sockets are made non-inheritable too ({@code SetHandleInformation(HANDLE_FLAG_INHERIT, 0)}):
+ *     {@code accept} has no flag for it, and a child process the JVM starts would otherwise hold the
+ *     connection open after {@code closesocket}.</li>
  * <li>Listeners do not set {@code SO_REUSEADDR}: on Windows it lets another socket bind the same port,
- *     which is not what Unix's option means; a second listener on a port gets {@code EADDRINUSE}.</li>
- * <li>Errors come from the error value jnr-ffi saved right after the call (a separate
- *     {@code WSAGetLastError} call could see a value the JVM set in between) and are mapped by
- *     {@link WinsockErrors}, the one place.</li>
+ *     which is not what Unix's option means; a second listener on a port gets {@code EADDRINUSE}. They
+ *     set {@code SO_EXCLUSIVEADDRUSE}, so that no other socket, of this process or another, can bind
+ *     over them.</li>
+ * <li>Datagram sockets are opened with {@code SIO_UDP_CONNRESET} off: Windows otherwise fails the next
+ *     {@code recvfrom} of an unconnected socket with {@code WSAECONNRESET} after one of its datagrams met
+ *     a closed port, where Unix delivers the next datagram. {@code connect} turns it on again, so a
+ *     connected socket's refusal surfaces from its next receive (or send) as {@code ECONNREFUSED}; it is
+ *     not put into {@code SO_ERROR}, so {@link #takeError} does not see it, unlike on Unix.</li>
+ * <li>Errors come from the error value saved right after the call ({@link NativeFunction#lastError()};
+ *     a separate {@code WSAGetLastError} call could see a value the JVM set in between) and are mapped
+ *     by {@link WinsockErrors}, the one place.</li>
  * <li>Gathering and scattering I/O is a loop of {@code send}/{@code recv} over the buffers that stops at
  *     the first short transfer, at most {@value NativeScratch#IOV_MAX} buffers per call as on POSIX (bytes
  *     stay in order; the transfer is not one system call).</li>
@@ -66,6 +74,12 @@ public class WinsockSockets extends SocketSystem {
     static final int SO_SNDBUF = 0x1001;
     static final int SO_RCVBUF = 0x1002;
     static final int SO_ERROR = 0x1007;
+    static final int SO_TYPE = 0x1008;
+    /** {@code SO_EXCLUSIVEADDRUSE}: {@code ((int) (~SO_REUSEADDR))}. */
+    static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+    /** {@code SIO_UDP_CONNRESET}: {@code _WSAIOW(IOC_VENDOR, 12)}. */
+    static final int SIO_UDP_CONNRESET = 0x9800000C;
+    static final int HANDLE_FLAG_INHERIT = 0x1;
     static final int TCP_NODELAY = 0x0001;
     static final int IP_TTL = 4;
     static final int IP_MULTICAST_TTL = 10;
@@ -85,9 +99,8 @@ public class WinsockSockets extends SocketSystem {
     private static final int TRUNCATED_OFFSET = NativeScratch.IOV_OFFSET;
 
     private final Ws2.Lib lib;
-    /** The runtime whose saved last error is read; null when {@link #lib} is not a jnr-ffi binding. */
-    private final Runtime runtime;
-    private final ThreadLocal<Pointer> sockaddrPointer;
+    /** Whether {@link #lib} saves each call's last error ({@link NativeFunction#lastError()}). */
+    private final boolean savesLastError;
 
     /**
      * Loads {@code ws2_32} and calls {@code WSAStartup(2.2)}; used on Windows through
@@ -100,23 +113,26 @@ public class WinsockSockets extends SocketSystem {
     }
 
     /**
-     * @param lib      the binding (an emulation in tests)
-     * @param jnrBound whether {@code lib} is a jnr-ffi binding whose saved last error is to be read
+     * @param lib            the binding (an emulation in tests)
+     * @param savesLastError whether {@code lib} is {@link Ws2.Direct}, whose saved last error is read
      */
-    WinsockSockets(Ws2.Lib lib, boolean jnrBound) {
+    WinsockSockets(Ws2.Lib lib, boolean savesLastError) {
         this.lib = lib;
-        this.runtime = jnrBound ? Runtime.getRuntime(lib) : null;
-        this.sockaddrPointer = ThreadLocal.withInitial(() -> Pointer.wrap(Runtime.getSystemRuntime(),
-                NativeScratch.get().address + NativeScratch.SOCKADDR_OFFSET));
+        this.savesLastError = savesLastError;
         ByteBuffer wsaData = NativeMemory.allocate(1024); // WSADATA: 408 bytes on 64-bit Windows
-        int rc = lib.WSAStartup((short) 0x0202, NativeMemory.address(wsaData));
+        int rc;
+        try {
+            rc = lib.WSAStartup((short) 0x0202, NativeMemory.address(wsaData));
+        } finally {
+            Reference.reachabilityFence(wsaData); // written by the call; must outlive it
+        }
         if (rc != 0) {
             throw new IllegalStateException("WSAStartup(2.2) failed: " + WinsockErrors.wsaName(rc));
         }
     }
 
     private int lastError() {
-        return runtime != null ? LastError.getLastError(runtime) : lib.WSAGetLastError();
+        return savesLastError ? NativeFunction.lastError() : lib.WSAGetLastError();
     }
 
     private IOException fail(String call, long s) {
@@ -136,7 +152,7 @@ public class WinsockSockets extends SocketSystem {
     @Override
     public long open(boolean v6, boolean stream) throws IOException {
         int af = v6 ? WinSockaddr.AF_INET6 : WinSockaddr.AF_INET;
-        long s = lib.WSASocketW(af, stream ? SOCK_STREAM : SOCK_DGRAM, stream ? IPPROTO_TCP : IPPROTO_UDP, null, 0,
+        long s = lib.WSASocketW(af, stream ? SOCK_STREAM : SOCK_DGRAM, stream ? IPPROTO_TCP : IPPROTO_UDP, 0, 0,
                 WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
         if (s == INVALID_SOCKET) {
             throw WinsockErrors.exception("WSASocketW", lastError(), (v6 ? "AF_INET6" : "AF_INET")
@@ -144,11 +160,24 @@ public class WinsockSockets extends SocketSystem {
         }
         try {
             nonBlocking(s);
+            if (!stream) {
+                udpConnectionReset(s, false);
+            }
         } catch (IOException e) {
             closeQuietly(s, e);
             throw e;
         }
         return s;
+    }
+
+    /** {@code WSAIoctl(SIO_UDP_CONNRESET, on)}: whether an ICMP port-unreachable fails the next receive. */
+    private void udpConnectionReset(long s, boolean on) throws IOException {
+        NativeScratch scratch = NativeScratch.get();
+        scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET, on ? 1 : 0);
+        if (lib.WSAIoctl(s, SIO_UDP_CONNRESET, scratch.address + NativeScratch.OPTVAL_OFFSET, 4, 0, 0,
+                scratch.address + NativeScratch.SOCKLEN_OFFSET, 0, 0) == SOCKET_ERROR) {
+            throw fail("WSAIoctl(SIO_UDP_CONNRESET)", s);
+        }
     }
 
     private void nonBlocking(long s) throws IOException {
@@ -170,6 +199,9 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException {
+        NativeScratch scratch = NativeScratch.get();
+        scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET, 1);
+        setRaw(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, scratch.address + NativeScratch.OPTVAL_OFFSET, 4, "SO_EXCLUSIVEADDRUSE");
         bind(s, address);
         if (lib.listen(s, backlog) != 0) {
             throw fail("listen", s);
@@ -182,6 +214,9 @@ public class WinsockSockets extends SocketSystem {
             long client = lib.accept(s, 0, 0);
             if (client != INVALID_SOCKET) {
                 try {
+                    if (lib.SetHandleInformation(client, HANDLE_FLAG_INHERIT, 0) == 0) {
+                        throw fail("SetHandleInformation(HANDLE_FLAG_INHERIT, 0)", client);
+                    }
                     nonBlocking(client);
                 } catch (IOException e) {
                     closeQuietly(client, e);
@@ -202,6 +237,9 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public boolean connect(long s, InetSocketAddress address) throws IOException {
+        if (getInt(s, SOL_SOCKET, SO_TYPE) == SOCK_DGRAM) {
+            udpConnectionReset(s, true); // a connected socket learns of the refusal from its next receive
+        }
         NativeScratch scratch = NativeScratch.get();
         int len = WinSockaddr.put(scratch.buffer, NativeScratch.SOCKADDR_OFFSET, address);
         if (lib.connect(s, scratch.address + NativeScratch.SOCKADDR_OFFSET, len) == 0) {
@@ -373,7 +411,7 @@ public class WinsockSockets extends SocketSystem {
         }
         scratch.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, WinSockaddr.STORAGE_SIZE);
         scratch.buffer.putInt(TRUNCATED_OFFSET, 0);
-        int n = lib.recvfrom(s, base, room, peek ? MSG_PEEK : 0, sockaddrPointer.get(),
+        int n = lib.recvfrom(s, base, room, peek ? MSG_PEEK : 0, scratch.address + NativeScratch.SOCKADDR_OFFSET,
                 scratch.address + NativeScratch.SOCKLEN_OFFSET);
         if (n < 0) {
             int error = lastError();
@@ -425,7 +463,7 @@ public class WinsockSockets extends SocketSystem {
             n = lib.send(s, base, len, 0);
         } else {
             int addrLen = WinSockaddr.put(scratch.buffer, NativeScratch.SOCKADDR_OFFSET, target);
-            n = lib.sendto(s, base, len, 0, sockaddrPointer.get(), addrLen);
+            n = lib.sendto(s, base, len, 0, scratch.address + NativeScratch.SOCKADDR_OFFSET, addrLen);
         }
         if (n < 0) {
             int error = lastError();

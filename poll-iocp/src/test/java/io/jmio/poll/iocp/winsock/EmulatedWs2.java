@@ -1,6 +1,7 @@
 package io.jmio.poll.iocp.winsock;
 
 import io.jmio.poll.SyscallFailure;
+import io.jmio.poll.iocp.EmulatedAfd;
 import java.io.IOException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
@@ -55,6 +56,26 @@ final class EmulatedWs2 implements Ws2.Lib {
     private static final int LINUX_SOL_SOCKET = 1;
 
     private final ThreadLocal<int[]> lastError = ThreadLocal.withInitial(() -> new int[1]);
+
+    /** What Windows keeps per socket and Linux has no counterpart for (set-up calls only). */
+    private static final class SocketFlags {
+        final boolean datagram;
+        boolean inheritable;
+        boolean connectionReset = true;
+        boolean exclusive;
+
+        SocketFlags(boolean datagram, boolean inheritable) {
+            this.datagram = datagram;
+            this.inheritable = inheritable;
+        }
+    }
+
+    private static final java.util.Map<Long, SocketFlags> STATE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean udpConnectionResetKnown(long s) {
+        SocketFlags f = STATE.get(s);
+        return f != null && f.datagram;
+    }
 
     EmulatedWs2() {
         if (Platform.current() != Platform.LINUX) {
@@ -122,7 +143,7 @@ final class EmulatedWs2 implements Ws2.Lib {
     }
 
     @Override
-    public long WSASocketW(int af, int type, int protocol, Pointer protocolInfo, int group, int flags) {
+    public long WSASocketW(int af, int type, int protocol, long protocolInfo, int group, int flags) {
         if ((flags & WinsockSockets.WSA_FLAG_OVERLAPPED) == 0 || (flags & WinsockSockets.WSA_FLAG_NO_HANDLE_INHERIT) == 0) {
             throw new AssertionError("jmio's sockets must be overlapped and not inherited: flags " + flags);
         }
@@ -132,6 +153,8 @@ final class EmulatedWs2 implements Ws2.Lib {
             if (af == WinSockaddr.AF_INET6) {
                 Posix.setIntOption(fd, SocketConstants.IPPROTO_IPV6, SC.ipv6V6Only, 1);
             }
+            STATE.put((long) fd, new SocketFlags(type == WinsockSockets.SOCK_DGRAM, false));
+            EmulatedAfd.opened(fd, type == WinsockSockets.SOCK_DGRAM);
             return fd;
         } catch (IOException e) {
             return fail(e);
@@ -152,6 +175,7 @@ final class EmulatedWs2 implements Ws2.Lib {
     public int listen(long s, int backlog) {
         try {
             Posix.listen((int) s, backlog);
+            EmulatedAfd.listening(s);
             return 0;
         } catch (IOException e) {
             return fail(e);
@@ -168,6 +192,10 @@ final class EmulatedWs2 implements Ws2.Lib {
             if (addr != 0) {
                 toWindows(addr);
             }
+            // Windows: a socket() or accept() handle is inheritable until told otherwise (Wine's
+            // test_open_device expects OBJ_INHERIT); the facade must clear it.
+            STATE.put((long) fd, new SocketFlags(false, true));
+            EmulatedAfd.opened(fd, false);
             return fd;
         } catch (IOException e) {
             return fail(e);
@@ -177,8 +205,14 @@ final class EmulatedWs2 implements Ws2.Lib {
     @Override
     public int connect(long s, long name, int namelen) {
         try {
-            return Posix.connect((int) s, toLinux(name, namelen, spare()), namelen, "emulated connect") ? 0
-                    : fail(WinsockErrors.WSAEWOULDBLOCK);
+            if (Posix.connect((int) s, toLinux(name, namelen, spare()), namelen, "emulated connect")) {
+                return 0;
+            }
+            SocketFlags f = STATE.get(s);
+            if (f == null || !f.datagram) {
+                EmulatedAfd.connecting(s);
+            }
+            return fail(WinsockErrors.WSAEWOULDBLOCK);
         } catch (IOException e) {
             return fail(e);
         }
@@ -195,6 +229,57 @@ final class EmulatedWs2 implements Ws2.Lib {
         } catch (IOException e) {
             return fail(e);
         }
+    }
+
+    /**
+     * {@code SIO_UDP_CONNRESET} only: recorded per socket ({@link #udpConnectionReset}). Windows' default
+     * is on; what an unconnected socket then does with an ICMP port-unreachable (fail the next
+     * {@code recvfrom} with {@code WSAECONNRESET}) is not reproduced over Linux, which never tells an
+     * unconnected socket, so the facade's switching it off is checked through the recorded flag.
+     */
+    @Override
+    public int WSAIoctl(long s, int code, long in, int inLength, long out, int outLength, long bytesReturned,
+            long overlapped, long completionRoutine) {
+        if (code != WinsockSockets.SIO_UDP_CONNRESET || inLength != 4 || overlapped != 0) {
+            throw new AssertionError("the emulation models WSAIoctl(SIO_UDP_CONNRESET, BOOL) only: code " + code);
+        }
+        SocketFlags f = STATE.get(s);
+        if (f == null || !f.datagram) {
+            return fail(WinsockErrors.code("WSAEINVAL"));
+        }
+        f.connectionReset = at(in).getInt(0) != 0;
+        return 0;
+    }
+
+    @Override
+    public int SetHandleInformation(long handle, int mask, int flags) {
+        if (mask != WinsockSockets.HANDLE_FLAG_INHERIT) {
+            throw new AssertionError("the emulation models HANDLE_FLAG_INHERIT only");
+        }
+        SocketFlags f = STATE.get(handle);
+        if (f == null) {
+            return 0; // ERROR_INVALID_HANDLE; the last error is not modelled for kernel32
+        }
+        f.inheritable = (flags & WinsockSockets.HANDLE_FLAG_INHERIT) != 0;
+        return 1;
+    }
+
+    /** @return whether {@code s} is inheritable, as Windows would have it (test hook) */
+    static boolean inheritable(long s) {
+        SocketFlags f = STATE.get(s);
+        return f != null && f.inheritable;
+    }
+
+    /** @return whether {@code s} has {@code SIO_UDP_CONNRESET} on (Windows' default for a new socket) */
+    static boolean udpConnectionReset(long s) {
+        SocketFlags f = STATE.get(s);
+        return f != null && f.datagram && f.connectionReset;
+    }
+
+    /** @return whether {@code s} was given {@code SO_EXCLUSIVEADDRUSE} (test hook) */
+    static boolean exclusiveAddressUse(long s) {
+        SocketFlags f = STATE.get(s);
+        return f != null && f.exclusive;
     }
 
     @Override
@@ -226,7 +311,8 @@ final class EmulatedWs2 implements Ws2.Lib {
     }
 
     @Override
-    public int recvfrom(long s, long buf, int len, int flags, Pointer from, long fromlen) {
+    public int recvfrom(long s, long buf, int len, int flags, long fromAddress, long fromlen) {
+        Pointer from = fromAddress == 0 ? null : at(fromAddress);
         long n = CALLS.recvfrom((int) s, buf, len, linuxFlags(flags) | MSG_TRUNC, from, fromlen);
         if (n < 0) {
             int errno = LastError.getLastError(Runtime.getRuntime(CALLS));
@@ -240,8 +326,8 @@ final class EmulatedWs2 implements Ws2.Lib {
     }
 
     @Override
-    public int sendto(long s, long buf, int len, int flags, Pointer to, int tolen) {
-        long linux = toLinux(to.address(), tolen, spare());
+    public int sendto(long s, long buf, int len, int flags, long to, int tolen) {
+        long linux = toLinux(to, tolen, spare());
         long n = CALLS.sendto((int) s, buf, len, linuxFlags(flags) | SC.msgNoSignal, at(linux), tolen);
         if (n < 0) {
             int errno = LastError.getLastError(Runtime.getRuntime(CALLS));
@@ -289,6 +375,20 @@ final class EmulatedWs2 implements Ws2.Lib {
 
     @Override
     public int getsockopt(long s, int level, int optname, long optval, long optlen) {
+        if (level == WinsockSockets.SOL_SOCKET && optname == WinsockSockets.SO_TYPE) {
+            SocketFlags f = STATE.get(s);
+            at(optval).putInt(0, f != null && f.datagram ? WinsockSockets.SOCK_DGRAM : WinsockSockets.SOCK_STREAM);
+            at(optlen).putInt(0, 4);
+            return 0;
+        }
+        if (level == WinsockSockets.SOL_SOCKET && optname == WinsockSockets.SO_ERROR && udpConnectionResetKnown(s)) {
+            // Windows reports an ICMP port-unreachable on a UDP socket from the next receive, not in
+            // SO_ERROR (unverified: Microsoft documents the recv/recvfrom error, nothing about
+            // SO_ERROR). Reading Linux's SO_ERROR would clear the error the next receive must see.
+            at(optval).putInt(0, 0);
+            at(optlen).putInt(0, 4);
+            return 0;
+        }
         int[] o = option(level, optname);
         long tmp = spare();
         try {
@@ -315,6 +415,14 @@ final class EmulatedWs2 implements Ws2.Lib {
 
     @Override
     public int setsockopt(long s, int level, int optname, long optval, int optlen) {
+        if (level == WinsockSockets.SOL_SOCKET && optname == WinsockSockets.SO_EXCLUSIVEADDRUSE) {
+            // Linux refuses a second bind of a bound port without SO_REUSEADDR anyway; recorded only.
+            SocketFlags f = STATE.get(s);
+            if (f != null) {
+                f.exclusive = at(optval).getInt(0) != 0;
+            }
+            return 0;
+        }
         int[] o = option(level, optname);
         long value = optval;
         int length = optlen;
@@ -363,6 +471,9 @@ final class EmulatedWs2 implements Ws2.Lib {
     public int shutdown(long s, int how) {
         try {
             Posix.shutdown((int) s, how);
+            if (how == 0 || how == 2) { // SD_RECEIVE, SD_BOTH
+                EmulatedAfd.receiveShutDown(s);
+            }
             return 0;
         } catch (IOException e) {
             return fail(e);
@@ -371,6 +482,10 @@ final class EmulatedWs2 implements Ws2.Lib {
 
     @Override
     public int closesocket(long s) {
+        STATE.remove(s);
+        // Windows completes the socket's pending AFD polls with AFD_POLL_LOCAL_CLOSE when its last
+        // handle is closed (Wine afd.c test_poll: "AFD_POLL_CLOSE is always returned").
+        io.jmio.poll.iocp.EmulatedAfd.localClose(s);
         try {
             Posix.close((int) s);
             return 0;

@@ -53,6 +53,15 @@ class WinSockaddrTest {
     }
 
     @Test
+    void shouldEncodeIpv4BytesWithTheHighBitSet() throws Exception {
+        ByteBuffer b = buffer();
+        WinSockaddr.put(b, 0, new InetSocketAddress(InetAddress.getByName("203.0.255.129"), 1));
+        byte[] bytes = new byte[4];
+        b.get(WinSockaddr.IN_ADDR_OFFSET, bytes);
+        assertArrayEquals(new byte[] {(byte) 203, 0, (byte) 255, (byte) 129}, bytes);
+    }
+
+    @Test
     void shouldEncodeIpv6WithFamily23AndScope() throws Exception {
         ByteBuffer b = buffer();
         Inet6Address linkLocal = Inet6Address.getByAddress(null,

@@ -1,6 +1,7 @@
 package io.jmio.poll.iocp.winsock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,6 +156,55 @@ class WinsockOverEmulationTest {
             assertThrows(IllegalArgumentException.class, () -> ws.setLinger(s, 70_000));
         } finally {
             ws.close(s);
+        }
+    }
+
+    /** Windows sockets are inheritable by default (Wine test_open_device); accept has no flag to say otherwise. */
+    @Test
+    void shouldMakeAcceptedSocketsNonInheritable() throws IOException {
+        long listener = ws.open(false, true);
+        long client = ws.open(false, true);
+        long server = SocketSystem.NO_SOCKET;
+        try {
+            ws.bindAndListen(listener, loopback, 4);
+            ws.connect(client, ws.address(listener, false));
+            long deadline = deadline();
+            while (server == SocketSystem.NO_SOCKET && System.nanoTime() < deadline) {
+                server = ws.accept(listener);
+            }
+            assertTrue(server != SocketSystem.NO_SOCKET, "nothing to accept");
+            assertFalse(EmulatedWs2.inheritable(server), "an accepted socket would be held open by child processes");
+        } finally {
+            ws.close(listener);
+            ws.close(client);
+            if (server != SocketSystem.NO_SOCKET) {
+                ws.close(server);
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveListenersExclusiveAddressUse() throws IOException {
+        long listener = ws.open(false, true);
+        try {
+            ws.bindAndListen(listener, loopback, 4);
+            assertTrue(EmulatedWs2.exclusiveAddressUse(listener), "another socket could bind over the listener");
+        } finally {
+            ws.close(listener);
+        }
+    }
+
+    /** Unconnected: no WSAECONNRESET for someone else's closed port (as Go); connected: the refusal is reported. */
+    @Test
+    void shouldTurnUdpConnectionResetOffUntilConnected() throws IOException {
+        long udp = ws.open(false, false);
+        try {
+            assertFalse(EmulatedWs2.udpConnectionReset(udp), "SIO_UDP_CONNRESET must be off on an unconnected socket");
+            ws.bind(udp, loopback);
+            ws.connect(udp, ws.address(udp, false));
+            assertTrue(EmulatedWs2.udpConnectionReset(udp), "a connected socket reports the refusal from receive");
+        } finally {
+            ws.close(udp);
         }
     }
 }

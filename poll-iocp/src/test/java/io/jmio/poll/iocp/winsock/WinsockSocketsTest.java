@@ -46,8 +46,17 @@ class WinsockSocketsTest {
     }
 
     @Test
-    void shouldKeepBindingOffJnrsAllPrimitiveSixArgumentStub() {
-        JnrBindings.assertNoSixPrimitiveArguments(Ws2.Lib.class);
+    void shouldKeepTheEmulationsOwnBindingOffJnrsAllPrimitiveSixArgumentStub() {
+        // Ws2.Lib is not a jnr-ffi binding any more (Ws2.Direct calls jffi's invokeN6, a JNI native);
+        // the emulation's libc binding still is.
         JnrBindings.assertNoSixPrimitiveArguments(EmulatedWs2.Calls.class);
+    }
+
+    @Test
+    void shouldPinTheWindowsOnlyControlCodes() {
+        assertEquals(0x9800000C, WinsockSockets.SIO_UDP_CONNRESET, "_WSAIOW(IOC_VENDOR, 12)");
+        assertEquals(-5, WinsockSockets.SO_EXCLUSIVEADDRUSE, "(int) ~SO_REUSEADDR");
+        assertEquals(0x1008, WinsockSockets.SO_TYPE);
+        assertEquals(1, WinsockSockets.HANDLE_FLAG_INHERIT);
     }
 }

@@ -96,10 +96,16 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
      */
     public TcpStream accept() throws IOException {
-        long client = SYS.accept(fd.checkOpen());
-        if (client == SocketSystem.NO_SOCKET) {
-            fd.wouldBlock(Interest.READABLE);
-            return null;
+        long h = fd.acquire();
+        long client;
+        try {
+            client = SYS.accept(h);
+            if (client == SocketSystem.NO_SOCKET) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
         }
         return new TcpStream(client, v6);
     }
@@ -109,7 +115,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
@@ -117,7 +123,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -125,7 +131,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -136,7 +142,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**

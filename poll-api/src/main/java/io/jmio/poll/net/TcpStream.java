@@ -94,11 +94,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code recv: ECONNRESET}
      */
     public int read(ByteBuffer dst) throws IOException {
-        int n = SYS.read(fd.checkOpen(), dst, false);
-        if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
-            fd.wouldBlock(Interest.READABLE);
+        long h = fd.acquire();
+        try {
+            int n = SYS.read(h, dst, false);
+            if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
+                fd.wouldBlock(Interest.READABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -120,11 +125,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        long n = SYS.read(fd.checkOpen(), dsts, offset, length);
-        if (NetSocket.REARMS && n == 0) {
-            fd.wouldBlock(Interest.READABLE);
+        long h = fd.acquire();
+        try {
+            long n = SYS.read(h, dsts, offset, length);
+            if (NetSocket.REARMS && n == 0) {
+                fd.wouldBlock(Interest.READABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -136,7 +146,12 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recv}
      */
     public int peek(ByteBuffer dst) throws IOException {
-        return SYS.read(fd.checkOpen(), dst, true);
+        long h = fd.acquire();
+        try {
+            return SYS.read(h, dst, true);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -147,11 +162,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: EPIPE} after the peer reset the connection
      */
     public int write(ByteBuffer src) throws IOException {
-        int n = SYS.write(fd.checkOpen(), src);
-        if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
-            fd.wouldBlock(Interest.WRITABLE);
+        long h = fd.acquire();
+        try {
+            int n = SYS.write(h, src);
+            if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
+                fd.wouldBlock(Interest.WRITABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -173,11 +193,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long n = SYS.write(fd.checkOpen(), srcs, offset, length);
-        if (NetSocket.REARMS && n == 0) {
-            fd.wouldBlock(Interest.WRITABLE);
+        long h = fd.acquire();
+        try {
+            long n = SYS.write(h, srcs, offset, length);
+            if (NetSocket.REARMS && n == 0) {
+                fd.wouldBlock(Interest.WRITABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -189,7 +214,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code send}
      */
     public boolean sendUrgent(byte b) throws IOException {
-        return SYS.sendUrgent(fd.checkOpen(), b);
+        return fd.call(h -> SYS.sendUrgent(h, b));
     }
 
     /**
@@ -200,7 +225,7 @@ public final class TcpStream implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        SYS.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> SYS.shutdown(h, how.how()));
     }
 
     /**
@@ -212,7 +237,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**
@@ -220,7 +245,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
@@ -228,7 +253,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getpeername}, e.g. {@code ENOTCONN} while still connecting
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), true);
+        return fd.call(h -> SYS.address(h, true));
     }
 
     /**
@@ -236,7 +261,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setNoDelay(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.TCP_NO_DELAY, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.TCP_NO_DELAY, on));
     }
 
     /**
@@ -244,7 +269,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean noDelay() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.TCP_NO_DELAY);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.TCP_NO_DELAY));
     }
 
     /**
@@ -252,7 +277,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -260,7 +285,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -271,7 +296,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setLinger(Duration linger) throws IOException {
-        InetSockets.setLinger(fd.checkOpen(), linger);
+        fd.run(h -> InetSockets.setLinger(h, linger));
     }
 
     /**
@@ -279,7 +304,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public Duration linger() throws IOException {
-        return InetSockets.linger(fd.checkOpen());
+        return fd.call(h -> InetSockets.linger(h));
     }
 
     /**
@@ -287,7 +312,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setKeepAlive(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.KEEP_ALIVE, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.KEEP_ALIVE, on));
     }
 
     /**
@@ -295,7 +320,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean keepAlive() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.KEEP_ALIVE);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.KEEP_ALIVE));
     }
 
     /**
@@ -303,7 +328,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setSendBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), Option.SEND_BUFFER, size);
+        fd.run(h -> InetSockets.setBufferSize(h, Option.SEND_BUFFER, size));
     }
 
     /**
@@ -311,7 +336,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int sendBufferSize() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.SEND_BUFFER);
+        return fd.call(h -> SYS.option(h, Option.SEND_BUFFER));
     }
 
     /**
@@ -319,7 +344,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setReceiveBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), Option.RECEIVE_BUFFER, size);
+        fd.run(h -> InetSockets.setBufferSize(h, Option.RECEIVE_BUFFER, size));
     }
 
     /**
@@ -327,7 +352,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int receiveBufferSize() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.RECEIVE_BUFFER);
+        return fd.call(h -> SYS.option(h, Option.RECEIVE_BUFFER));
     }
 
     /**

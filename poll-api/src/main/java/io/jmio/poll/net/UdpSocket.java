@@ -79,9 +79,13 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendto: EMSGSIZE}
      */
     public int sendTo(ByteBuffer src, InetSocketAddress target) throws IOException {
-        long h = fd.checkOpen();
         InetSockets.checkResolved(target);
-        return sent(SYS.sendDatagram(h, src, target), src);
+        long h = fd.acquire();
+        try {
+            return sent(SYS.sendDatagram(h, src, target), src);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -109,10 +113,16 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {
-        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
-        if (n < 0) {
-            fd.wouldBlock(Interest.READABLE);
-            return null;
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, peek);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
         }
         InetSocketAddress sender = SYS.lastSender();
         if (SYS.lastTruncated()) {
@@ -129,7 +139,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public void connect(InetSocketAddress peer) throws IOException {
         InetSockets.checkResolved(peer);
-        SYS.connect(fd.checkOpen(), peer);
+        fd.run(h -> SYS.connect(h, peer));
     }
 
     /**
@@ -140,7 +150,12 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: ECONNREFUSED} after an ICMP port-unreachable
      */
     public int send(ByteBuffer src) throws IOException {
-        return sent(SYS.sendDatagram(fd.checkOpen(), src, null), src);
+        long h = fd.acquire();
+        try {
+            return sent(SYS.sendDatagram(h, src, null), src);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -176,10 +191,18 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     private int receive(ByteBuffer dst, boolean peek) throws IOException {
-        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
-        if (n < 0) {
-            fd.wouldBlock(Interest.READABLE);
-        } else if (SYS.lastTruncated()) {
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, peek);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return n;
+            }
+        } finally {
+            fd.release();
+        }
+        if (SYS.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
@@ -190,7 +213,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
@@ -198,7 +221,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException {@code getpeername: ENOTCONN} if not connected
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), true);
+        return fd.call(h -> SYS.address(h, true));
     }
 
     /**
@@ -206,7 +229,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setBroadcast(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.BROADCAST, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.BROADCAST, on));
     }
 
     /**
@@ -214,7 +237,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean broadcast() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.BROADCAST);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.BROADCAST));
     }
 
     /**
@@ -223,7 +246,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}, e.g. {@code ENOPROTOOPT} on an IPv4 socket
      */
     public boolean onlyV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_V6ONLY);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IPV6_V6ONLY));
     }
 
     /**
@@ -231,7 +254,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -239,7 +262,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -250,7 +273,7 @@ public final class UdpSocket implements Source, AutoCloseable {
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException("ttl " + ttl + " is not in 0..255");
         }
-        SYS.setOption(fd.checkOpen(), Option.IP_MULTICAST_TTL, ttl);
+        fd.run(h -> SYS.setOption(h, Option.IP_MULTICAST_TTL, ttl));
     }
 
     /**
@@ -258,7 +281,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int multicastTtlV4() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.IP_MULTICAST_TTL);
+        return fd.call(h -> SYS.option(h, Option.IP_MULTICAST_TTL));
     }
 
     /**
@@ -266,7 +289,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV4(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.IP_MULTICAST_LOOP, on));
     }
 
     /**
@@ -274,7 +297,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV4() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IP_MULTICAST_LOOP));
     }
 
     /**
@@ -282,7 +305,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV6(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.IPV6_MULTICAST_LOOP, on));
     }
 
     /**
@@ -290,7 +313,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IPV6_MULTICAST_LOOP));
     }
 
     /**
@@ -340,12 +363,12 @@ public final class UdpSocket implements Source, AutoCloseable {
     private void membershipV4(boolean join, Inet4Address group, Inet4Address iface) throws IOException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(iface, "iface");
-        SYS.membershipV4(fd.checkOpen(), join, group, iface);
+        fd.run(h -> SYS.membershipV4(h, join, group, iface));
     }
 
     private void membershipV6(boolean join, Inet6Address group, int interfaceIndex) throws IOException {
         Objects.requireNonNull(group, "group");
-        SYS.membershipV6(fd.checkOpen(), join, group, interfaceIndex);
+        fd.run(h -> SYS.membershipV6(h, join, group, interfaceIndex));
     }
 
     /**
@@ -357,7 +380,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**

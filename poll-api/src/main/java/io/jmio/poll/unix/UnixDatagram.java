@@ -84,7 +84,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code connect}
      */
     public void connect(UnixAddress peer) throws IOException {
-        UnixSockets.connect(fd.checkOpen(), peer);
+        fd.run(h -> UnixSockets.connect((int) h, peer));
     }
 
     /**
@@ -94,9 +94,13 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendmsg: ENOENT} if nothing is bound at {@code target}
      */
     public int sendTo(ByteBuffer src, UnixAddress target) throws IOException {
-        int fdNum = fd.checkOpen();
-        int addrLen = UnixSockets.encode(target);
-        return SocketIo.sendDatagram(fdNum, src, addrLen);
+        int h = fd.acquireFd();
+        try {
+            int addrLen = UnixSockets.encode(target);
+            return SocketIo.sendDatagram(h, src, addrLen);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -105,7 +109,12 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendmsg: ENOTCONN}
      */
     public int send(ByteBuffer src) throws IOException {
-        return SocketIo.sendDatagram(fd.checkOpen(), src, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.sendDatagram(h, src, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -115,7 +124,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public UnixAddress receiveFrom(ByteBuffer dst) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, 0);
+        int n = receiveRaw(dst);
         if (n < 0) {
             return null;
         }
@@ -133,11 +142,21 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public int receive(ByteBuffer dst) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, 0);
+        int n = receiveRaw(dst);
         if (n >= 0 && SocketIo.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
+    }
+
+    /** One {@code recvmsg} inside the guard; the sender and truncation stay in this thread's scratch. */
+    private int receiveRaw(ByteBuffer dst) throws IOException {
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.receiveDatagram(h, dst, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -146,7 +165,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        Posix.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> Posix.shutdown((int) h, how.how()));
     }
 
     /**
@@ -154,7 +173,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -162,7 +181,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException {@code getpeername: ENOTCONN} if not connected
      */
     public UnixAddress peerAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), true);
+        return fd.call(h -> UnixSockets.address((int) h, true));
     }
 
     /**
@@ -171,7 +190,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**

@@ -59,7 +59,13 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
      */
     public UnixStream accept() throws IOException {
-        int client = Posix.accept(fd.checkOpen(), 0, 0);
+        int h = fd.acquireFd();
+        int client;
+        try {
+            client = Posix.accept(h, 0, 0);
+        } finally {
+            fd.release();
+        }
         return client == Posix.NO_CONNECTION ? null : new UnixStream(client);
     }
 
@@ -68,7 +74,7 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -77,7 +83,7 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**

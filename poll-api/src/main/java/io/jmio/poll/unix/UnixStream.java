@@ -79,7 +79,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code recv}
      */
     public int read(ByteBuffer dst) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.read(h, SocketIo.Kind.SOCKET, dst, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -90,7 +95,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dsts, 0, dsts.length);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.read(h, SocketIo.Kind.SOCKET, dsts, 0, dsts.length);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -99,7 +109,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: EPIPE} after the peer closed
      */
     public int write(ByteBuffer src) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, src, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.write(h, SocketIo.Kind.SOCKET, src, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -110,7 +125,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, srcs, 0, srcs.length);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.write(h, SocketIo.Kind.SOCKET, srcs, 0, srcs.length);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -119,7 +139,7 @@ public final class UnixStream implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        Posix.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> Posix.shutdown((int) h, how.how()));
     }
 
     /**
@@ -127,7 +147,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -135,7 +155,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code getpeername}
      */
     public UnixAddress peerAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), true);
+        return fd.call(h -> UnixSockets.address((int) h, true));
     }
 
     /**
@@ -144,7 +164,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**

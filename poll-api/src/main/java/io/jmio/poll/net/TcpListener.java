@@ -32,16 +32,18 @@ import java.net.InetSocketAddress;
  * Windows it is an overlapped, non-inheritable {@code SOCKET} made non-blocking with
  * {@code ioctlsocket(FIONBIO)}, and binds without {@code SO_REUSEADDR} (which there would let another
  * socket take the port); an accept that would block re-arms an edge-triggered IOCP registration.
- * {@link #accept()} allocates the new {@link TcpStream} (and nothing else: the peer's address is read
- * only when {@link TcpStream#peerAddress()} asks for it). Accepted streams are non-blocking and
- * close-on-exec too.
+ * {@link #accept()} allocates the new {@link TcpStream} and its peer's address, which the
+ * {@code accept4} call itself fills in: {@link TcpStream#peerAddress()} then costs no system call.
+ * Accepted streams are non-blocking and close-on-exec too.
  *
  * <p>Errors: {@code EMFILE}/{@code ENFILE} from accept are thrown as a {@link java.net.SocketException}
  * ({@link io.jmio.poll.SyscallSocketException}, with the errno); the
  * listener stays usable and accepts again once descriptors are free. After {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class TcpListener implements Source, AutoCloseable {
@@ -107,7 +109,7 @@ public final class TcpListener implements Source, AutoCloseable {
         } finally {
             fd.release();
         }
-        return new TcpStream(client, v6);
+        return new TcpStream(client, v6, SYS.lastAcceptedPeer());
     }
 
     /**

@@ -11,6 +11,9 @@ import io.jmio.poll.spi.SocketSystem.Option;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,23 +48,37 @@ import java.util.Objects;
  * draining until would-block works as on Unix; I/O on the raw handle outside this class does not.
  * Gathering and scattering calls loop over the buffers.
  *
+ * <p><b>Channels.</b> The stream is a {@link ByteChannel}, {@link ScatteringByteChannel} and
+ * {@link GatheringByteChannel} (non-blocking: 0 means would block), so code written against
+ * {@code java.nio.channels} takes it.
+ *
  * <p>Errors: the JDK's socket exceptions, subclassed to name the call and errno
  * ({@link io.jmio.poll.SyscallFailure}): a refused connection is a {@link java.net.ConnectException},
  * a reset one a {@link java.net.SocketException} ({@code ECONNRESET}, {@code EPIPE}); after {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
- * and deregistered through any {@link Registry}.
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time: an operation already inside a system call finishes on this
+ * connection and the descriptor is released by the last one out, so a number reused by the kernel is
+ * never reached through this object. It may be registered, reregistered and deregistered through any
+ * {@link Registry}.
  */
-public final class TcpStream implements Source, AutoCloseable {
+public final class TcpStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private static final SocketSystem SYS = NetSocket.SYS;
 
     private final NetSocket fd;
     private final boolean v6;
+    /** The peer, known from accept; null for a stream from {@link #connect} (then {@code getpeername}). */
+    private final InetSocketAddress acceptedPeer;
 
     TcpStream(long handle, boolean v6) {
+        this(handle, v6, null);
+    }
+
+    TcpStream(long handle, boolean v6, InetSocketAddress acceptedPeer) {
         this.fd = new NetSocket(handle);
         this.v6 = v6;
+        this.acceptedPeer = acceptedPeer;
     }
 
     /**
@@ -249,10 +266,15 @@ public final class TcpStream implements Source, AutoCloseable {
     }
 
     /**
-     * @return the peer's address (allocates it)
+     * @return the peer's address: for an accepted stream the one {@code accept4} filled in (no system
+     *         call), else read with {@code getpeername} (allocates it)
      * @throws IOException from {@code getpeername}, e.g. {@code ENOTCONN} while still connecting
      */
     public InetSocketAddress peerAddress() throws IOException {
+        if (acceptedPeer != null) {
+            fd.checkOpen();
+            return acceptedPeer;
+        }
         return fd.call(h -> SYS.address(h, true));
     }
 
@@ -396,6 +418,12 @@ public final class TcpStream implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** @return false once {@link #close()} was called */
+    @Override
+    public boolean isOpen() {
+        return !fd.isClosed();
     }
 
     @Override

@@ -38,7 +38,9 @@ import java.util.Objects;
  * {@link InetSocketAddress}, and {@link #sendTo} copies the target's IP bytes; {@link #send},
  * {@link #receive} and {@link #peek} on a connected socket allocate nothing.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class UdpSocket implements Source, AutoCloseable {

@@ -147,6 +147,18 @@ public abstract class SocketSystem {
     public abstract long accept(long s) throws IOException;
 
     /**
+     * The peer of this thread's last successful {@link #accept}, from the address the accept call
+     * itself filled in (no {@code getpeername}); call it right after the accept, before any other
+     * socket call of this thread.
+     *
+     * @return the peer (allocates it), or null if this system does not keep it (then the peer is
+     *         read with {@link #address(long, boolean)})
+     */
+    public InetSocketAddress lastAcceptedPeer() {
+        return null;
+    }
+
+    /**
      * Starts a non-blocking connect.
      *
      * @param s       a socket

@@ -73,7 +73,8 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
     /**
      * The writing end of a {@link Pipe}.
      *
-     * <p>Threading: not thread-safe; use it from one thread at a time.
+     * <p>Threading: not thread-safe; use it from one thread at a time, except {@code close()}, which is
+     * safe from any thread at any time (the last one out releases the descriptor).
      */
     public static final class Sender implements Source, AutoCloseable {
         private final OwnedFd fd;
@@ -152,7 +153,8 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
     /**
      * The reading end of a {@link Pipe}.
      *
-     * <p>Threading: not thread-safe; use it from one thread at a time.
+     * <p>Threading: not thread-safe; use it from one thread at a time, except {@code close()}, which is
+     * safe from any thread at any time (the last one out releases the descriptor).
      */
     public static final class Receiver implements Source, AutoCloseable {
         private final OwnedFd fd;

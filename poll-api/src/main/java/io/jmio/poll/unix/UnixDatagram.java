@@ -33,7 +33,9 @@ import java.util.Objects;
  *
  * <p>Portability: Unix only; abstract addresses on Linux only.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class UnixDatagram implements Source, AutoCloseable {

@@ -13,6 +13,9 @@ import io.jmio.poll.posix.SocketIo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.util.Objects;
 
 /**
@@ -28,14 +31,20 @@ import java.util.Objects;
  * <p>Reads return the bytes read, 0 if they would block, -1 at end of stream; writes return the bytes
  * written, 0 if they would block. Writes use {@code MSG_NOSIGNAL}: writing after the peer closed throws
  * {@code EPIPE} and raises no {@code SIGPIPE}. Steady-state reads and writes allocate nothing. After
- * {@link #close()} every operation throws {@link java.nio.channels.ClosedChannelException}.
+ * {@link #close()} every operation throws {@link java.nio.channels.ClosedChannelException}; close is
+ * safe from any thread, also while another thread is inside a read or write (the descriptor is
+ * released by the last one out). It is a {@link ByteChannel}, {@link ScatteringByteChannel} and
+ * {@link GatheringByteChannel} (non-blocking: 0 means would block), so code written against
+ * {@code java.nio.channels} takes it.
  *
  * <p>Portability: Unix only.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UnixStream implements Source, AutoCloseable {
+public final class UnixStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private final OwnedFd fd;
 
     UnixStream(int fd) {
@@ -95,9 +104,23 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
+
+    /**
+     * Scattering read into {@code dsts[offset..offset+length)}, up to 16 of them.
+     *
+     * @param dsts   buffers
+     * @param offset the first buffer to fill
+     * @param length how many buffers
+     * @return bytes read; 0 if it would block; -1 at end of stream
+     * @throws IOException from {@code recvmsg}
+     */
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         int h = fd.acquireFd();
         try {
-            return SocketIo.read(h, SocketIo.Kind.SOCKET, dsts, 0, dsts.length);
+            return SocketIo.read(h, SocketIo.Kind.SOCKET, dsts, offset, length);
         } finally {
             fd.release();
         }
@@ -125,9 +148,23 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    /**
+     * Gathering write from {@code srcs[offset..offset+length)}, up to 16 of them.
+     *
+     * @param srcs   buffers
+     * @param offset the first buffer to send
+     * @param length how many buffers
+     * @return bytes written; 0 if it would block
+     * @throws IOException from {@code sendmsg}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         int h = fd.acquireFd();
         try {
-            return SocketIo.write(h, SocketIo.Kind.SOCKET, srcs, 0, srcs.length);
+            return SocketIo.write(h, SocketIo.Kind.SOCKET, srcs, offset, length);
         } finally {
             fd.release();
         }
@@ -198,6 +235,12 @@ public final class UnixStream implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** @return false once {@link #close()} was called */
+    @Override
+    public boolean isOpen() {
+        return !fd.isClosed();
     }
 
     @Override

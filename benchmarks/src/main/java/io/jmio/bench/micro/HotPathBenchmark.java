@@ -10,6 +10,7 @@ import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.PosixLayers;
+import io.jmio.poll.posix.Staging;
 import io.jmio.poll.spi.HandleGuard;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -84,6 +85,7 @@ public class HotPathBenchmark {
     private final ByteBuffer in = NativeMemory.allocate(SIZE);
     private final ByteBuffer heapOut = ByteBuffer.allocate(SIZE);
     private final ByteBuffer heapIn = ByteBuffer.allocate(SIZE);
+    private final ByteBuffer readOnlyOut = heapOut.asReadOnlyBuffer();
     private long outAddress;
     private long inAddress;
     private Poll poll;
@@ -315,6 +317,30 @@ public class HotPathBenchmark {
         long h = guard.acquire();
         guard.release();
         return h;
+    }
+
+    /** Heap-buffer staging now: borrow an area from the bounded pool and give it back (uncontended). */
+    @Benchmark
+    public long stagingBorrowGiveBack() {
+        Staging st = Staging.borrow(SIZE);
+        st.giveBack();
+        return st.address;
+    }
+
+    /** Heap-buffer staging before: the per-thread scratch lookup it replaced. */
+    @Benchmark
+    public long stagingThreadLocal() {
+        return io.jmio.poll.posix.NativeScratch.get().address;
+    }
+
+    /** A shared read-only response (HTTP servers send {@code asReadOnlyBuffer()}s): staged in bulk now. */
+    @Benchmark
+    public int echo64StreamReadOnly() throws IOException {
+        readOnlyOut.rewind();
+        expect64(writer.write(readOnlyOut));
+        heapIn.clear();
+        int n = reader.read(heapIn);
+        return n == SIZE ? n : rest(n);
     }
 
     /** The price of {@code Selector.select}'s old unconditional {@code wakePending = 0} (a volatile store). */

@@ -80,8 +80,11 @@ public abstract class SocketSystem {
         static final SocketSystem CURRENT = load();
     }
 
-    /** For implementations. */
+    /** For implementations; one whose handles are not descriptors (Winsock) gets per-thread staging. */
     protected SocketSystem() {
+        if (!handlesAreFileDescriptors()) {
+            io.jmio.poll.posix.NativeScratch.withStagingArea();
+        }
     }
 
     /**

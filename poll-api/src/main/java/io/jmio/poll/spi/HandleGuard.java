@@ -39,9 +39,12 @@ import java.nio.channels.ClosedChannelException;
  * reaches zero exactly once and the handle is closed exactly once.
  *
  * <p><b>Registration.</b> {@link #register}, {@link #reregister} and {@link #deregister} run inside
- * the guard too and remember the {@link Registry} the handle is registered with, so that close can
- * deregister it (a poll reports nothing for a closed socket, even while an operation in flight keeps
- * the number open; on backends that keep handles in queued submissions, deregistering is what
+ * the guard too and remember the {@link Registry} the handle is registered with. Registering with a
+ * second poll while registered with a first, still open one is refused with an
+ * {@link IllegalStateException}, on every backend (epoll itself would accept it, and both loops would
+ * then race to read the socket; mio refuses it too). Remembering it also lets close deregister it
+ * (a poll reports nothing for a closed socket, even while an operation in flight keeps the number
+ * open; on backends that keep handles in queued submissions, deregistering is what
  * flushes them). A registration made by an operation that raced close is removed by the final
  * closer. A failure to deregister is reported by {@link #close()} after the handle is closed;
  * {@code ENOENT} and a closed poll are not failures (nothing is left to remove).
@@ -186,11 +189,17 @@ public abstract class HandleGuard {
     /**
      * Registers the handle as {@link #source()}, inside the guard.
      *
-     * @throws IOException from the backend, or {@link ClosedChannelException} if closed
+     * @throws IOException           from the backend, or {@link ClosedChannelException} if closed
+     * @throws IllegalStateException if registered with another poll that is still open
      */
     public final void register(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
         acquire();
         try {
+            Registry current = registry;
+            if (current != null && !current.isSamePoll(r) && !current.isPollClosed()) {
+                throw new IllegalStateException(describe() + " is registered with another Poll (" + current.backendName()
+                        + "); deregister it there first: two polls would race to read it");
+            }
             source().register(r, token, interests, trigger);
             remember(r);
         } finally {
@@ -228,7 +237,10 @@ public abstract class HandleGuard {
         acquire();
         try {
             source().deregister(r);
-            REGISTRY.compareAndSet(this, r, (Registry) null);
+            Registry current = registry;
+            if (current != null && current.isSamePoll(r)) {
+                REGISTRY.compareAndSet(this, current, (Registry) null);
+            }
         } finally {
             release();
         }

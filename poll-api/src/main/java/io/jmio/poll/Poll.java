@@ -40,7 +40,8 @@ import java.util.ServiceLoader;
  * change to ready: read (or write, or accept) until the operation says it would block before expecting
  * another event for that source.
  *
- * <p>Threading: {@link #poll} is confined to one thread at a time (the owner); {@link #registry()} and
+ * <p>Threading: {@link #poll} is confined to one thread at a time (the owner): a second thread that
+ * calls it while the owner is inside gets an {@link IllegalStateException}; {@link #registry()} and
  * {@link #close()} may be used from any thread. A close from another thread makes a blocked
  * {@code poll} return promptly with a {@link ClosedPollException}.
  */

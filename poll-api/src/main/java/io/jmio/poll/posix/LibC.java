@@ -145,8 +145,15 @@ final class LibC {
         return require(LIB, LOAD_FAILURE);
     }
 
+    /** {@code pipe2}, which sets {@code O_NONBLOCK | O_CLOEXEC} atomically; Linux and FreeBSD only (review D9). */
+    public interface Pipe2Lib {
+        int pipe2(@Out int[] fds, int flags);
+    }
+
     /** The bound library, loaded once; fails at load time if a symbol is missing. */
     static final Lib LIB;
+    /** {@code pipe2} where the OS has it (Linux, FreeBSD), else null. */
+    static final Pipe2Lib PIPE2;
     /** The jnr-ffi runtime the library was loaded into (for errno). */
     static final Runtime RUNTIME;
     /** Why loading failed, or null. */
@@ -181,5 +188,15 @@ final class LibC {
             }
         }
         ACCEPT4 = accept4;
+        Pipe2Lib pipe2 = null;
+        if (failure == null && (platform == Platform.LINUX || platform == Platform.FREEBSD)) {
+            try {
+                pipe2 = LibraryLoader.create(Pipe2Lib.class).failImmediately()
+                        .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            } catch (RuntimeException | LinkageError e) {
+                pipe2 = null;  // an old libc: pipe, then fcntl
+            }
+        }
+        PIPE2 = pipe2;
     }
 }

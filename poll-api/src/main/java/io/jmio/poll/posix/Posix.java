@@ -25,6 +25,8 @@ public final class Posix {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int FD_CLOEXEC = 1;
+    /** {@code O_CLOEXEC} for {@code pipe2}: 02000000 on Linux, 0x100000 on FreeBSD (the two with {@code pipe2}). */
+    private static final int O_CLOEXEC = Platform.current() == Platform.LINUX ? 0x80000 : 0x100000;
     /** {@code O_NONBLOCK}: 04000 on Linux, 4 on macOS and the BSDs. */
     public static final int O_NONBLOCK = Platform.current() == Platform.LINUX ? 0x800 : 0x4;
     /** {@code AF_UNIX}, the same on every Unix. */
@@ -110,13 +112,21 @@ public final class Posix {
     }
 
     /**
-     * Creates a pipe whose two ends are non-blocking and close-on-exec.
+     * Creates a pipe whose two ends are non-blocking and close-on-exec: atomically with {@code pipe2}
+     * on Linux and FreeBSD, else {@code pipe} and {@code fcntl}.
      *
      * @return {@code {readEnd, writeEnd}}
      * @throws SyscallException if the kernel refuses ({@code EMFILE}, {@code ENFILE})
      */
     public static int[] pipe() throws SyscallException {
         int[] fds = new int[2];
+        LibC.Pipe2Lib pipe2 = LibC.PIPE2;
+        if (pipe2 != null) { // atomic: no window in which a fork inherits the ends (review D9)
+            if (pipe2.pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+                throw exception("pipe2", lastErrno(), null);
+            }
+            return fds;
+        }
         if (LibC.lib().pipe(fds) < 0) {
             throw exception("pipe", lastErrno(), null);
         }
@@ -124,7 +134,8 @@ public final class Posix {
     }
 
     /**
-     * Creates a connected pair of Unix-domain sockets, non-blocking and close-on-exec.
+     * Creates a connected pair of Unix-domain sockets, non-blocking and close-on-exec: atomically with
+     * {@code SOCK_NONBLOCK | SOCK_CLOEXEC} where the OS has them, else {@code fcntl} after.
      *
      * @param type {@link #SOCK_STREAM} or {@link #SOCK_DGRAM}
      * @return the two sockets
@@ -132,10 +143,11 @@ public final class Posix {
      */
     public static int[] socketPair(int type) throws IOException {
         int[] fds = new int[2];
-        if (LibC.lib().socketpair(AF_UNIX, type, 0, fds) < 0) {
+        boolean atomic = SC.sockNonBlock != SocketConstants.NONE;
+        if (LibC.lib().socketpair(AF_UNIX, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0, fds) < 0) {
             throw socketException("socketpair", lastErrno(), null);
         }
-        return configure(fds, "socketpair");
+        return atomic ? fds : configure(fds, "socketpair");
     }
 
     private static int[] configure(int[] fds, String what) throws SyscallException {

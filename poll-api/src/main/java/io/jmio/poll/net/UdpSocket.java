@@ -48,6 +48,8 @@ public final class UdpSocket implements Source, AutoCloseable {
 
     private final NetSocket fd;
     private final boolean v6;
+    /** Whether the last {@link #receiveFromTruncating}/{@link #receiveTruncating} cut its datagram. */
+    private boolean lastTruncated;
 
     private UdpSocket(long handle, boolean v6) {
         this.fd = new NetSocket(handle);
@@ -112,6 +114,59 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public InetSocketAddress peekFrom(ByteBuffer dst) throws IOException {
         return receiveFrom(dst, true);
+    }
+
+    /**
+     * As {@link #receiveFrom}, but a datagram longer than the buffer's room is cut without an exception
+     * (as mio and the JDK's {@code DatagramChannel.receive} do): the buffer holds its first bytes and
+     * {@link #lastReceiveTruncated()} says so. For a peer that controls how often truncation happens,
+     * this builds no exception per datagram.
+     *
+     * @param dst the buffer, filled from its position
+     * @return the sender, or null if no datagram is waiting (would block)
+     * @throws IOException from {@code recvmsg}
+     */
+    public InetSocketAddress receiveFromTruncating(ByteBuffer dst) throws IOException {
+        long h = fd.acquire();
+        try {
+            if (SYS.receiveDatagram(h, dst, false) < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
+        }
+        lastTruncated = SYS.lastTruncated();
+        return SYS.lastSender();
+    }
+
+    /**
+     * As {@link #receive}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the bytes put into {@code dst}, or -1 if none is waiting (would block)
+     * @throws IOException from {@code recvmsg}
+     */
+    public int receiveTruncating(ByteBuffer dst) throws IOException {
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, false);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return n;
+            }
+        } finally {
+            fd.release();
+        }
+        lastTruncated = SYS.lastTruncated();
+        return n;
+    }
+
+    /** @return whether the datagram of the last {@code receive*Truncating} call was longer than the buffer */
+    public boolean lastReceiveTruncated() {
+        return lastTruncated;
     }
 
     private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {

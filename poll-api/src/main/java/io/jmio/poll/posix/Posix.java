@@ -77,8 +77,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long read(int fd, long address, long length) throws SyscallException {
-        long n = LibC.lib().read(fd, address, length);
-        return n >= 0 ? n : failedIo("read", fd);
+        while (true) {
+            long n = LibC.lib().read(fd, address, length);
+            if (n >= 0 || (n = failedIo("read", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -91,22 +95,36 @@ public final class Posix {
      * @throws SyscallException on any other error ({@code EPIPE} included)
      */
     public static long write(int fd, long address, long length) throws SyscallException {
-        long n = LibC.lib().write(fd, address, length);
-        return n >= 0 ? n : failedIo("write", fd);
+        while (true) {
+            long n = LibC.lib().write(fd, address, length);
+            if (n >= 0 || (n = failedIo("write", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
+    /** Returned by the failure mappers below for {@code EINTR}: the call is made again (review D7). */
+    private static final long RETRY = -2;
+
+    /** {@code EAGAIN}: would block; {@code EINTR}: {@link #RETRY}, never "would block" (no edge would follow). */
     private static long failedIo(String syscall, int fd) throws SyscallException {
         int errno = lastErrno();
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+        if (errno == Errno.EAGAIN) {
             return WOULD_BLOCK;
+        }
+        if (errno == Errno.EINTR) {
+            return RETRY;
         }
         throw exception(syscall, errno, "fd " + fd);
     }
 
     private static long failedSocketIo(String syscall, int fd) throws IOException {
         int errno = lastErrno();
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+        if (errno == Errno.EAGAIN) {
             return WOULD_BLOCK;
+        }
+        if (errno == Errno.EINTR) {
+            return RETRY;
         }
         throw socketException(syscall, errno, "fd " + fd);
     }
@@ -444,8 +462,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code ECONNRESET}
      */
     public static long recv(int fd, long address, long length, int flags) throws IOException {
-        long n = LibC.lib().recv(fd, address, length, flags);
-        return n >= 0 ? n : failedSocketIo("recv", fd);
+        while (true) {
+            long n = LibC.lib().recv(fd, address, length, flags);
+            if (n >= 0 || (n = failedSocketIo("recv", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -461,8 +483,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public static long send(int fd, long address, long length, int flags) throws IOException {
-        long n = LibC.lib().send(fd, address, length, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedSocketIo("send", fd);
+        while (true) {
+            long n = LibC.lib().send(fd, address, length, flags | SC.msgNoSignal);
+            if (n >= 0 || (n = failedSocketIo("send", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -473,8 +499,12 @@ public final class Posix {
      * @throws IOException on any other error
      */
     public static long recvMsg(int fd, long msghdr, int flags) throws IOException {
-        long n = LibC.lib().recvmsg(fd, msghdr, flags);
-        return n >= 0 ? n : failedSocketIo("recvmsg", fd);
+        while (true) {
+            long n = LibC.lib().recvmsg(fd, msghdr, flags);
+            if (n >= 0 || (n = failedSocketIo("recvmsg", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -488,8 +518,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code EPIPE}
      */
     public static long sendMsg(int fd, long msghdr, int flags) throws IOException {
-        long n = LibC.lib().sendmsg(fd, msghdr, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedSocketIo("sendmsg", fd);
+        while (true) {
+            long n = LibC.lib().sendmsg(fd, msghdr, flags | SC.msgNoSignal);
+            if (n >= 0 || (n = failedSocketIo("sendmsg", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -502,8 +536,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long readv(int fd, long iov, int iovcnt) throws SyscallException {
-        long n = LibC.lib().readv(fd, iov, iovcnt);
-        return n >= 0 ? n : failedIo("readv", fd);
+        while (true) {
+            long n = LibC.lib().readv(fd, iov, iovcnt);
+            if (n >= 0 || (n = failedIo("readv", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -516,8 +554,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long writev(int fd, long iov, int iovcnt) throws SyscallException {
-        long n = LibC.lib().writev(fd, iov, iovcnt);
-        return n >= 0 ? n : failedIo("writev", fd);
+        while (true) {
+            long n = LibC.lib().writev(fd, iov, iovcnt);
+            if (n >= 0 || (n = failedIo("writev", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**

@@ -88,7 +88,17 @@ public abstract class PollContract {
         io.jmio.poll.Waker waker = new io.jmio.poll.Waker(poll.registry(), Token.of(99));
         ExecutorService owner = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> blocked = owner.submit(() -> poll.poll(events, Duration.ofSeconds(30)));
+            Future<Integer> blocked = owner.submit(() -> {
+                int n = 0;
+                do {
+                    try {
+                        n = poll.poll(events, Duration.ofSeconds(30)); // 0: a signal cut the wait short
+                    } catch (IllegalStateException testThreadInside) {
+                        // the test thread's own poll(ZERO) was inside at that moment: try again
+                    }
+                } while (n == 0);
+                return n;
+            });
             Events other = Events.withCapacity(4);
             IllegalStateException refused = null;
             for (long end = System.nanoTime() + 10_000_000_000L; refused == null && !blocked.isDone()

@@ -40,6 +40,8 @@ import java.util.Objects;
  */
 public final class UnixDatagram implements Source, AutoCloseable {
     private final OwnedFd fd;
+    /** Whether the last {@code receive*Truncating} call cut its datagram. */
+    private boolean lastTruncated;
 
     private UnixDatagram(int fd) {
         this.fd = new OwnedFd(fd);
@@ -149,6 +151,43 @@ public final class UnixDatagram implements Source, AutoCloseable {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
+    }
+
+    /**
+     * As {@link #receiveFrom}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the sender (unnamed if it is not bound), or null if nothing is waiting
+     * @throws IOException from {@code recvmsg}
+     */
+    public UnixAddress receiveFromTruncating(ByteBuffer dst) throws IOException {
+        if (receiveRaw(dst) < 0) {
+            return null;
+        }
+        lastTruncated = SocketIo.lastTruncated();
+        return UnixSockets.lastSender();
+    }
+
+    /**
+     * As {@link #receive}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the bytes put into {@code dst}, or -1 if nothing is waiting
+     * @throws IOException from {@code recvmsg}
+     */
+    public int receiveTruncating(ByteBuffer dst) throws IOException {
+        int n = receiveRaw(dst);
+        if (n >= 0) {
+            lastTruncated = SocketIo.lastTruncated();
+        }
+        return n;
+    }
+
+    /** @return whether the datagram of the last {@code receive*Truncating} call was longer than the buffer */
+    public boolean lastReceiveTruncated() {
+        return lastTruncated;
     }
 
     /** One {@code recvmsg} inside the guard; the sender and truncation stay in this thread's scratch. */

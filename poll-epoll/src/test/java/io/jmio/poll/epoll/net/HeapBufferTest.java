@@ -75,6 +75,21 @@ class HeapBufferTest {
     }
 
     @Test
+    void shouldCutUnixDatagramsWithoutAnExceptionWhenAsked() throws IOException {
+        UnixDatagram[] pair = UnixDatagram.pair();
+        try (UnixDatagram a = pair[0]; UnixDatagram b = pair[1]) {
+            a.send(ByteBuffer.wrap(pattern(100)));
+            a.send(ByteBuffer.wrap(pattern(5)));
+            ByteBuffer small = ByteBuffer.allocate(10);
+            assertEquals(10, b.receiveTruncating(small));
+            assertTrue(b.lastReceiveTruncated());
+            assertEquals(io.jmio.poll.unix.UnixAddress.unnamed(), b.receiveFromTruncating(ByteBuffer.allocate(10)));
+            org.junit.jupiter.api.Assertions.assertFalse(b.lastReceiveTruncated(), "5 bytes fit in 10");
+            assertEquals(-1, b.receiveTruncating(ByteBuffer.allocate(10)));
+        }
+    }
+
+    @Test
     void shouldWriteReadOnlyHeapBuffersWithTheirBytes() throws IOException {
         UnixStream[] ends = UnixStream.pair();
         try (UnixStream a = ends[0]; UnixStream b = ends[1]) {

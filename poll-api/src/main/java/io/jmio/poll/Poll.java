@@ -5,6 +5,8 @@ import io.jmio.poll.spi.Selector;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +42,13 @@ import java.util.ServiceLoader;
  * change to ready: read (or write, or accept) until the operation says it would block before expecting
  * another event for that source.
  *
- * <p>Threading: {@link #poll} is confined to one thread at a time (the owner); {@link #registry()} and
+ * <p>Threading: {@link #poll} is confined to one thread at a time (the owner): a second thread that
+ * calls it while the owner is inside gets an {@link IllegalStateException}; {@link #registry()} and
  * {@link #close()} may be used from any thread. A close from another thread makes a blocked
  * {@code poll} return promptly with a {@link ClosedPollException}.
+ *
+ * <p>Close it: a Poll that becomes unreachable unclosed is closed by a {@link Cleaner} as a safety
+ * net (its kernel queue and eventfd are not leaked), at a time of the garbage collector's choosing.
  */
 public final class Poll implements Closeable {
     /** System property that overrides the backend {@link #open()} picks, e.g. {@code -Djmio.backend=epoll}. */
@@ -52,10 +58,36 @@ public final class Poll implements Closeable {
 
     private final Selector selector;
     private final Registry registry;
+    /** Closes the selector if this poll becomes unreachable unclosed (review D12); run once by {@link #close()}. */
+    private final Cleaner.Cleanable cleanable;
 
     private Poll(Selector selector) {
         this.selector = selector;
         this.registry = new Registry(selector);
+        this.cleanable = Cleaning.CLEANER.register(this, new CloseSelector(selector));
+    }
+
+    /** One cleaner thread for every Poll, started with the first. */
+    private static final class Cleaning {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    /** The safety net's action: it must not reach the Poll, only its selector. */
+    private static final class CloseSelector implements Runnable {
+        private final Selector selector;
+
+        CloseSelector(Selector selector) {
+            this.selector = selector;
+        }
+
+        @Override
+        public void run() {
+            try {
+                selector.close(); // idempotent: after an explicit close this returns at once
+            } catch (IOException e) {
+                // Nobody is left to tell (the Poll was dropped unclosed); the kernel queue is freed regardless.
+            }
+        }
     }
 
     /**
@@ -151,6 +183,7 @@ public final class Poll implements Closeable {
         events.clear();
         int n = selector.select(events.bufferFor(selector), timeoutNanos);
         events.setSize(n);
+        Reference.reachabilityFence(this); // not collectable (and so not cleaned) while a thread polls it
         return n;
     }
 
@@ -164,7 +197,11 @@ public final class Poll implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        selector.close();
+        try {
+            selector.close();
+        } finally {
+            cleanable.clean(); // unregisters the safety net (its action finds the selector closed)
+        }
     }
 
     /** @return true once {@link #close()} has begun */

@@ -119,6 +119,20 @@ public final class Registry {
         return new Registry(selector);
     }
 
+    /**
+     * @param other another registry
+     * @return true if both are handles on the same poll (one is a {@link #tryClone()} of the other, or
+     *         they are the same object)
+     */
+    public boolean isSamePoll(Registry other) {
+        return other != null && other.selector == selector;
+    }
+
+    /** @return true once the poll of this registry is closed */
+    public boolean isPollClosed() {
+        return selector.isClosed();
+    }
+
     /** @return the name of the backend, e.g. {@code epoll} */
     public String backendName() {
         return selector.backendName();

@@ -6,44 +6,40 @@ import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
 import io.jmio.poll.SourceFd;
 import io.jmio.poll.SourceSocket;
-import io.jmio.poll.SyscallException;
-import io.jmio.poll.Token;
-import io.jmio.poll.Trigger;
+import io.jmio.poll.SyscallFailure;
+import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A socket handle that one of jmio's network types owns, on whatever {@link SocketSystem} the process
- * runs: closed exactly once, after which every use reports {@link ClosedChannelException}; registered
+ * runs, guarded by {@link HandleGuard}: every operation runs between {@link #acquire()} and
+ * {@link #release()}, close may come from any thread, and the handle is released to the kernel by the
+ * last one out, so a number reused by the kernel is never reached through a closed socket. Registered
  * as a {@link SourceFd} on Unix and as a {@link SourceSocket} on Windows.
  *
  * <p><b>Re-arming (Windows).</b> The IOCP backend keeps an interest of an edge-triggered registration
  * off once reported, until an operation that would block re-arms it. So on a system whose handles are
- * not file descriptors this object remembers the {@link Registry} it was last registered with, and
- * {@link #wouldBlock(Interest)} re-arms there; the owning type calls it whenever a read, write, accept
- * or receive found nothing to do. On Unix {@link #wouldBlock} is a constant-false branch. Nothing here
- * allocates after construction. A socket registered with several polls at once re-arms only the last.
+ * not file descriptors {@link #wouldBlock(Interest)} re-arms with the registry the guard remembers;
+ * the owning type calls it, inside the guard, whenever a read, write, accept or receive found nothing
+ * to do. On Unix {@link #wouldBlock} is a constant-false branch. Nothing here allocates after
+ * construction.
  *
- * <p>Threading: {@link #close()} and {@link #checkOpen()} are thread-safe; registration and I/O follow
- * the owning type's rule (one thread at a time).
+ * <p>Threading: thread-safe (see {@link HandleGuard}); the owning types' other state follows their
+ * rule (one thread at a time), {@link #close()} excepted.
  */
-final class NetSocket {
+final class NetSocket extends HandleGuard {
     static final SocketSystem SYS = SocketSystem.current();
     /** True where registrations must be re-armed after would-block: handles are Windows sockets. */
     static final boolean REARMS = !SYS.handlesAreFileDescriptors();
 
-    private final long handle;
     private final Source source;
     private final SourceSocket socketSource;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** The registry to re-arm with, only where {@link #REARMS}; null when not registered. */
-    private volatile Registry registry;
 
     NetSocket(long handle) {
-        this.handle = handle;
+        super(handle);
         if (REARMS) {
             socketSource = new SourceSocket(handle);
             source = socketSource;
@@ -54,140 +50,67 @@ final class NetSocket {
     }
 
     /**
-     * @return the handle
-     * @throws ClosedChannelException if closed
-     */
-    long checkOpen() throws ClosedChannelException {
-        if (closed.get()) {
-            throw new UseAfterClose(SYS.describe(handle));
-        }
-        return handle;
-    }
-
-    /** @return the handle, open or not (diagnostics) */
-    long handle() {
-        return handle;
-    }
-
-    /**
-     * @return the handle as a Unix file descriptor
+     * @return the handle as a Unix file descriptor, open now (borrowed: valid until closed)
      * @throws ClosedChannelException        if closed
      * @throws UnsupportedOperationException on Windows, whose sockets are not descriptors
      */
     int checkOpenFd() throws ClosedChannelException {
-        long h = checkOpen();
+        if (isClosed()) {
+            acquire(); // throws the descriptive ClosedChannelException
+        }
         if (REARMS) {
             throw new UnsupportedOperationException("sockets on " + SYS.name() + " are SOCKET handles, not file"
                     + " descriptors: use rawHandle()");
         }
-        return (int) h;
+        return (int) handle;
+    }
+
+    /**
+     * @return the handle, open now (borrowed: valid until closed)
+     * @throws ClosedChannelException if closed
+     */
+    long checkOpen() throws ClosedChannelException {
+        if (isClosed()) {
+            acquire(); // throws the descriptive ClosedChannelException
+        }
+        return handle;
     }
 
     /**
      * Re-arms {@code interest} after an operation found it would block (Windows); does nothing on Unix.
-     * A poll closed meanwhile, or one that no longer has the socket ({@code ENOENT}), is forgotten, not
-     * reported: the socket outlives its registration.
+     * Call it inside the guard. A poll closed meanwhile, or one that no longer has the socket
+     * ({@code ENOENT}), is forgotten, not reported: the socket outlives its registration.
      */
     void wouldBlock(Interest interest) throws IOException {
         if (REARMS) {
-            Registry r = registry;
+            Registry r = registry();
             if (r != null) {
                 try {
                     socketSource.rearm(r, interest);
                 } catch (ClosedPollException e) {
-                    registry = null;
-                } catch (SyscallException e) {
-                    if (!"ENOENT".equals(e.errnoName())) {
+                    forgetRegistration();
+                } catch (IOException e) {
+                    if (!(e instanceof SyscallFailure) || !"ENOENT".equals(((SyscallFailure) e).errnoName())) {
                         throw e;
                     }
-                    registry = null; // deregistered by other means (a raw SourceSocket): nothing to re-arm
+                    forgetRegistration(); // deregistered by other means (a raw SourceSocket): nothing to re-arm
                 }
             }
         }
-    }
-
-    void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        checkOpen();
-        source.register(registry, token, interests, trigger);
-        if (REARMS) {
-            this.registry = registry;
-        }
-    }
-
-    void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        checkOpen();
-        source.reregister(registry, token, interests, trigger);
-        if (REARMS) {
-            this.registry = registry;
-        }
-    }
-
-    void deregister(Registry registry) throws IOException {
-        checkOpen();
-        source.deregister(registry);
-        if (REARMS) {
-            this.registry = null;
-        }
-    }
-
-    /**
-     * Closes the handle the first time; later calls do nothing. On Unix the kernel drops its
-     * registrations; on Windows a registered socket is deregistered first, as the IOCP backend asks
-     * ({@link SourceSocket}).
-     *
-     * @throws IOException from the close call, or from the deregistration (the socket is closed either way)
-     */
-    void close() throws IOException {
-        if (closed.compareAndSet(false, true)) {
-            Registry r = registry;
-            IOException failure = null;
-            if (REARMS && r != null) {
-                registry = null;
-                try {
-                    socketSource.deregister(r);
-                } catch (ClosedPollException e) {
-                    // The poll is closed: it holds nothing of this socket any more.
-                } catch (SyscallException e) {
-                    if (!"ENOENT".equals(e.errnoName())) { // ENOENT: deregistered already, by other means
-                        failure = e;
-                    }
-                }
-            }
-            try {
-                SYS.close(handle);
-            } catch (IOException e) {
-                if (failure != null) {
-                    e.addSuppressed(failure);
-                }
-                throw e;
-            }
-            if (failure != null) {
-                throw failure; // the socket is closed; the poll could not be told
-            }
-        }
-    }
-
-    boolean isClosed() {
-        return closed.get();
     }
 
     @Override
-    public String toString() {
-        return SYS.describe(handle) + (closed.get() ? " (closed)" : "");
+    protected Source source() {
+        return source;
     }
 
-    /** A {@link ClosedChannelException} that says what was closed (the JDK's has no message). */
-    private static final class UseAfterClose extends ClosedChannelException {
-        private static final long serialVersionUID = 1L;
-        private final String what;
+    @Override
+    protected void closeHandle(long h) throws IOException {
+        SYS.close(h);
+    }
 
-        UseAfterClose(String what) {
-            this.what = what;
-        }
-
-        @Override
-        public String getMessage() {
-            return "used after close(): this socket (formerly " + what + ") is closed";
-        }
+    @Override
+    protected String describe() {
+        return SYS.describe(handle);
     }
 }

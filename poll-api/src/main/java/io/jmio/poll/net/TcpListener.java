@@ -32,16 +32,18 @@ import java.net.InetSocketAddress;
  * Windows it is an overlapped, non-inheritable {@code SOCKET} made non-blocking with
  * {@code ioctlsocket(FIONBIO)}, and binds without {@code SO_REUSEADDR} (which there would let another
  * socket take the port); an accept that would block re-arms an edge-triggered IOCP registration.
- * {@link #accept()} allocates the new {@link TcpStream} (and nothing else: the peer's address is read
- * only when {@link TcpStream#peerAddress()} asks for it). Accepted streams are non-blocking and
- * close-on-exec too.
+ * {@link #accept()} allocates the new {@link TcpStream} and its peer's address, which the
+ * {@code accept4} call itself fills in: {@link TcpStream#peerAddress()} then costs no system call.
+ * Accepted streams are non-blocking and close-on-exec too.
  *
  * <p>Errors: {@code EMFILE}/{@code ENFILE} from accept are thrown as a {@link java.net.SocketException}
  * ({@link io.jmio.poll.SyscallSocketException}, with the errno); the
  * listener stays usable and accepts again once descriptors are free. After {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class TcpListener implements Source, AutoCloseable {
@@ -96,12 +98,18 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
      */
     public TcpStream accept() throws IOException {
-        long client = SYS.accept(fd.checkOpen());
-        if (client == SocketSystem.NO_SOCKET) {
-            fd.wouldBlock(Interest.READABLE);
-            return null;
+        long h = fd.acquire();
+        long client;
+        try {
+            client = SYS.accept(h);
+            if (client == SocketSystem.NO_SOCKET) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
         }
-        return new TcpStream(client, v6);
+        return new TcpStream(client, v6, SYS.lastAcceptedPeer());
     }
 
     /**
@@ -109,7 +117,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
@@ -117,7 +125,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -125,7 +133,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -136,7 +144,7 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**

@@ -11,6 +11,9 @@ import io.jmio.poll.spi.SocketSystem.Option;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,23 +48,37 @@ import java.util.Objects;
  * draining until would-block works as on Unix; I/O on the raw handle outside this class does not.
  * Gathering and scattering calls loop over the buffers.
  *
+ * <p><b>Channels.</b> The stream is a {@link ByteChannel}, {@link ScatteringByteChannel} and
+ * {@link GatheringByteChannel} (non-blocking: 0 means would block), so code written against
+ * {@code java.nio.channels} takes it.
+ *
  * <p>Errors: the JDK's socket exceptions, subclassed to name the call and errno
  * ({@link io.jmio.poll.SyscallFailure}): a refused connection is a {@link java.net.ConnectException},
  * a reset one a {@link java.net.SocketException} ({@code ECONNRESET}, {@code EPIPE}); after {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
- * and deregistered through any {@link Registry}.
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time: an operation already inside a system call finishes on this
+ * connection and the descriptor is released by the last one out, so a number reused by the kernel is
+ * never reached through this object. It may be registered, reregistered and deregistered through any
+ * {@link Registry}.
  */
-public final class TcpStream implements Source, AutoCloseable {
+public final class TcpStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private static final SocketSystem SYS = NetSocket.SYS;
 
     private final NetSocket fd;
     private final boolean v6;
+    /** The peer, known from accept; null for a stream from {@link #connect} (then {@code getpeername}). */
+    private final InetSocketAddress acceptedPeer;
 
     TcpStream(long handle, boolean v6) {
+        this(handle, v6, null);
+    }
+
+    TcpStream(long handle, boolean v6, InetSocketAddress acceptedPeer) {
         this.fd = new NetSocket(handle);
         this.v6 = v6;
+        this.acceptedPeer = acceptedPeer;
     }
 
     /**
@@ -94,11 +111,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code recv: ECONNRESET}
      */
     public int read(ByteBuffer dst) throws IOException {
-        int n = SYS.read(fd.checkOpen(), dst, false);
-        if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
-            fd.wouldBlock(Interest.READABLE);
+        long h = fd.acquire();
+        try {
+            int n = SYS.read(h, dst, false);
+            if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
+                fd.wouldBlock(Interest.READABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -120,11 +142,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        long n = SYS.read(fd.checkOpen(), dsts, offset, length);
-        if (NetSocket.REARMS && n == 0) {
-            fd.wouldBlock(Interest.READABLE);
+        long h = fd.acquire();
+        try {
+            long n = SYS.read(h, dsts, offset, length);
+            if (NetSocket.REARMS && n == 0) {
+                fd.wouldBlock(Interest.READABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -136,7 +163,12 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code recv}
      */
     public int peek(ByteBuffer dst) throws IOException {
-        return SYS.read(fd.checkOpen(), dst, true);
+        long h = fd.acquire();
+        try {
+            return SYS.read(h, dst, true);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -147,11 +179,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: EPIPE} after the peer reset the connection
      */
     public int write(ByteBuffer src) throws IOException {
-        int n = SYS.write(fd.checkOpen(), src);
-        if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
-            fd.wouldBlock(Interest.WRITABLE);
+        long h = fd.acquire();
+        try {
+            int n = SYS.write(h, src);
+            if (NetSocket.REARMS && n == 0 && src.hasRemaining()) {
+                fd.wouldBlock(Interest.WRITABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -173,11 +210,16 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long n = SYS.write(fd.checkOpen(), srcs, offset, length);
-        if (NetSocket.REARMS && n == 0) {
-            fd.wouldBlock(Interest.WRITABLE);
+        long h = fd.acquire();
+        try {
+            long n = SYS.write(h, srcs, offset, length);
+            if (NetSocket.REARMS && n == 0) {
+                fd.wouldBlock(Interest.WRITABLE);
+            }
+            return n;
+        } finally {
+            fd.release();
         }
-        return n;
     }
 
     /**
@@ -189,7 +231,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code send}
      */
     public boolean sendUrgent(byte b) throws IOException {
-        return SYS.sendUrgent(fd.checkOpen(), b);
+        return fd.call(h -> SYS.sendUrgent(h, b));
     }
 
     /**
@@ -200,7 +242,7 @@ public final class TcpStream implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        SYS.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> SYS.shutdown(h, how.how()));
     }
 
     /**
@@ -212,7 +254,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**
@@ -220,15 +262,20 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
-     * @return the peer's address (allocates it)
+     * @return the peer's address: for an accepted stream the one {@code accept4} filled in (no system
+     *         call), else read with {@code getpeername} (allocates it)
      * @throws IOException from {@code getpeername}, e.g. {@code ENOTCONN} while still connecting
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), true);
+        if (acceptedPeer != null) {
+            fd.checkOpen();
+            return acceptedPeer;
+        }
+        return fd.call(h -> SYS.address(h, true));
     }
 
     /**
@@ -236,7 +283,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setNoDelay(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.TCP_NO_DELAY, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.TCP_NO_DELAY, on));
     }
 
     /**
@@ -244,7 +291,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean noDelay() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.TCP_NO_DELAY);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.TCP_NO_DELAY));
     }
 
     /**
@@ -252,7 +299,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -260,7 +307,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -271,7 +318,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setLinger(Duration linger) throws IOException {
-        InetSockets.setLinger(fd.checkOpen(), linger);
+        fd.run(h -> InetSockets.setLinger(h, linger));
     }
 
     /**
@@ -279,7 +326,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public Duration linger() throws IOException {
-        return InetSockets.linger(fd.checkOpen());
+        return fd.call(h -> InetSockets.linger(h));
     }
 
     /**
@@ -287,7 +334,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setKeepAlive(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.KEEP_ALIVE, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.KEEP_ALIVE, on));
     }
 
     /**
@@ -295,7 +342,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean keepAlive() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.KEEP_ALIVE);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.KEEP_ALIVE));
     }
 
     /**
@@ -303,7 +350,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setSendBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), Option.SEND_BUFFER, size);
+        fd.run(h -> InetSockets.setBufferSize(h, Option.SEND_BUFFER, size));
     }
 
     /**
@@ -311,7 +358,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int sendBufferSize() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.SEND_BUFFER);
+        return fd.call(h -> SYS.option(h, Option.SEND_BUFFER));
     }
 
     /**
@@ -319,7 +366,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setReceiveBufferSize(int size) throws IOException {
-        InetSockets.setBufferSize(fd.checkOpen(), Option.RECEIVE_BUFFER, size);
+        fd.run(h -> InetSockets.setBufferSize(h, Option.RECEIVE_BUFFER, size));
     }
 
     /**
@@ -327,7 +374,7 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int receiveBufferSize() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.RECEIVE_BUFFER);
+        return fd.call(h -> SYS.option(h, Option.RECEIVE_BUFFER));
     }
 
     /**
@@ -371,6 +418,12 @@ public final class TcpStream implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** @return false once {@link #close()} was called */
+    @Override
+    public boolean isOpen() {
+        return !fd.isClosed();
     }
 
     @Override

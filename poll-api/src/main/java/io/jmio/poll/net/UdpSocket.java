@@ -38,7 +38,9 @@ import java.util.Objects;
  * {@link InetSocketAddress}, and {@link #sendTo} copies the target's IP bytes; {@link #send},
  * {@link #receive} and {@link #peek} on a connected socket allocate nothing.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class UdpSocket implements Source, AutoCloseable {
@@ -46,6 +48,8 @@ public final class UdpSocket implements Source, AutoCloseable {
 
     private final NetSocket fd;
     private final boolean v6;
+    /** Whether the last {@link #receiveFromTruncating}/{@link #receiveTruncating} cut its datagram. */
+    private boolean lastTruncated;
 
     private UdpSocket(long handle, boolean v6) {
         this.fd = new NetSocket(handle);
@@ -79,9 +83,13 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendto: EMSGSIZE}
      */
     public int sendTo(ByteBuffer src, InetSocketAddress target) throws IOException {
-        long h = fd.checkOpen();
         InetSockets.checkResolved(target);
-        return sent(SYS.sendDatagram(h, src, target), src);
+        long h = fd.acquire();
+        try {
+            return sent(SYS.sendDatagram(h, src, target), src);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -108,11 +116,70 @@ public final class UdpSocket implements Source, AutoCloseable {
         return receiveFrom(dst, true);
     }
 
+    /**
+     * As {@link #receiveFrom}, but a datagram longer than the buffer's room is cut without an exception
+     * (as mio and the JDK's {@code DatagramChannel.receive} do): the buffer holds its first bytes and
+     * {@link #lastReceiveTruncated()} says so. For a peer that controls how often truncation happens,
+     * this builds no exception per datagram.
+     *
+     * @param dst the buffer, filled from its position
+     * @return the sender, or null if no datagram is waiting (would block)
+     * @throws IOException from {@code recvmsg}
+     */
+    public InetSocketAddress receiveFromTruncating(ByteBuffer dst) throws IOException {
+        long h = fd.acquire();
+        try {
+            if (SYS.receiveDatagram(h, dst, false) < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
+        }
+        lastTruncated = SYS.lastTruncated();
+        return SYS.lastSender();
+    }
+
+    /**
+     * As {@link #receive}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the bytes put into {@code dst}, or -1 if none is waiting (would block)
+     * @throws IOException from {@code recvmsg}
+     */
+    public int receiveTruncating(ByteBuffer dst) throws IOException {
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, false);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return n;
+            }
+        } finally {
+            fd.release();
+        }
+        lastTruncated = SYS.lastTruncated();
+        return n;
+    }
+
+    /** @return whether the datagram of the last {@code receive*Truncating} call was longer than the buffer */
+    public boolean lastReceiveTruncated() {
+        return lastTruncated;
+    }
+
     private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {
-        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
-        if (n < 0) {
-            fd.wouldBlock(Interest.READABLE);
-            return null;
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, peek);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return null;
+            }
+        } finally {
+            fd.release();
         }
         InetSocketAddress sender = SYS.lastSender();
         if (SYS.lastTruncated()) {
@@ -129,7 +196,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public void connect(InetSocketAddress peer) throws IOException {
         InetSockets.checkResolved(peer);
-        SYS.connect(fd.checkOpen(), peer);
+        fd.run(h -> SYS.connect(h, peer));
     }
 
     /**
@@ -140,7 +207,12 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: ECONNREFUSED} after an ICMP port-unreachable
      */
     public int send(ByteBuffer src) throws IOException {
-        return sent(SYS.sendDatagram(fd.checkOpen(), src, null), src);
+        long h = fd.acquire();
+        try {
+            return sent(SYS.sendDatagram(h, src, null), src);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -176,10 +248,18 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     private int receive(ByteBuffer dst, boolean peek) throws IOException {
-        int n = SYS.receiveDatagram(fd.checkOpen(), dst, peek);
-        if (n < 0) {
-            fd.wouldBlock(Interest.READABLE);
-        } else if (SYS.lastTruncated()) {
+        long h = fd.acquire();
+        int n;
+        try {
+            n = SYS.receiveDatagram(h, dst, peek);
+            if (n < 0) {
+                fd.wouldBlock(Interest.READABLE);
+                return n;
+            }
+        } finally {
+            fd.release();
+        }
+        if (SYS.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
@@ -190,7 +270,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public InetSocketAddress localAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), false);
+        return fd.call(h -> SYS.address(h, false));
     }
 
     /**
@@ -198,7 +278,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException {@code getpeername: ENOTCONN} if not connected
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return SYS.address(fd.checkOpen(), true);
+        return fd.call(h -> SYS.address(h, true));
     }
 
     /**
@@ -206,7 +286,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setBroadcast(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.BROADCAST, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.BROADCAST, on));
     }
 
     /**
@@ -214,7 +294,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean broadcast() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.BROADCAST);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.BROADCAST));
     }
 
     /**
@@ -223,7 +303,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}, e.g. {@code ENOPROTOOPT} on an IPv4 socket
      */
     public boolean onlyV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_V6ONLY);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IPV6_V6ONLY));
     }
 
     /**
@@ -231,7 +311,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setTtl(int ttl) throws IOException {
-        InetSockets.setTtl(fd.checkOpen(), v6, ttl);
+        fd.run(h -> InetSockets.setTtl(h, v6, ttl));
     }
 
     /**
@@ -239,7 +319,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int ttl() throws IOException {
-        return InetSockets.ttl(fd.checkOpen(), v6);
+        return fd.call(h -> InetSockets.ttl(h, v6));
     }
 
     /**
@@ -250,7 +330,7 @@ public final class UdpSocket implements Source, AutoCloseable {
         if (ttl < 0 || ttl > 255) {
             throw new IllegalArgumentException("ttl " + ttl + " is not in 0..255");
         }
-        SYS.setOption(fd.checkOpen(), Option.IP_MULTICAST_TTL, ttl);
+        fd.run(h -> SYS.setOption(h, Option.IP_MULTICAST_TTL, ttl));
     }
 
     /**
@@ -258,7 +338,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public int multicastTtlV4() throws IOException {
-        return SYS.option(fd.checkOpen(), Option.IP_MULTICAST_TTL);
+        return fd.call(h -> SYS.option(h, Option.IP_MULTICAST_TTL));
     }
 
     /**
@@ -266,7 +346,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV4(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.IP_MULTICAST_LOOP, on));
     }
 
     /**
@@ -274,7 +354,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV4() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IP_MULTICAST_LOOP);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IP_MULTICAST_LOOP));
     }
 
     /**
@@ -282,7 +362,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code setsockopt}
      */
     public void setMulticastLoopV6(boolean on) throws IOException {
-        InetSockets.setBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP, on);
+        fd.run(h -> InetSockets.setBoolean(h, Option.IPV6_MULTICAST_LOOP, on));
     }
 
     /**
@@ -290,7 +370,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code getsockopt}
      */
     public boolean multicastLoopV6() throws IOException {
-        return InetSockets.getBoolean(fd.checkOpen(), Option.IPV6_MULTICAST_LOOP);
+        return fd.call(h -> InetSockets.getBoolean(h, Option.IPV6_MULTICAST_LOOP));
     }
 
     /**
@@ -340,12 +420,12 @@ public final class UdpSocket implements Source, AutoCloseable {
     private void membershipV4(boolean join, Inet4Address group, Inet4Address iface) throws IOException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(iface, "iface");
-        SYS.membershipV4(fd.checkOpen(), join, group, iface);
+        fd.run(h -> SYS.membershipV4(h, join, group, iface));
     }
 
     private void membershipV6(boolean join, Inet6Address group, int interfaceIndex) throws IOException {
         Objects.requireNonNull(group, "group");
-        SYS.membershipV6(fd.checkOpen(), join, group, interfaceIndex);
+        fd.run(h -> SYS.membershipV6(h, join, group, interfaceIndex));
     }
 
     /**
@@ -357,7 +437,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return SYS.takeError(fd.checkOpen());
+        return fd.call(h -> SYS.takeError(h));
     }
 
     /**

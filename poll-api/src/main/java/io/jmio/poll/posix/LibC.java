@@ -98,8 +98,62 @@ final class LibC {
         int accept4(int fd, @intptr_t long addr, @intptr_t long addrlenPtr, int flags);
     }
 
+    /**
+     * Why jmio refuses this JVM before binding anything (review D11): its descriptors ({@code msghdr},
+     * {@code iovec}, {@code epoll_event}) assume 64-bit pointers and {@code size_t}.
+     *
+     * @param dataModel the JVM's {@code sun.arch.data.model} ({@code 64}, {@code 32}, or null if unknown)
+     * @return the refusal, or null for a 64-bit (or unknown, presumed 64-bit) JVM
+     */
+    static Throwable jvmRefusal(String dataModel) {
+        if (dataModel == null || dataModel.equals("64")) {
+            return null;
+        }
+        return new UnsupportedOperationException("jmio supports 64-bit JVMs only (sun.arch.data.model=" + dataModel
+                + "): its struct layouts assume 64-bit pointers and size_t");
+    }
+
+    /**
+     * @param cause why {@code libc.so.6} could not be bound on Linux
+     * @return the failure saying what jmio needs: glibc's {@code libc.so.6}, which musl systems
+     *         (Alpine) do not have
+     */
+    static Throwable linuxLoadFailure(Throwable cause) {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("jmio binds glibc's libc.so.6 on Linux and could not load"
+                + " it (a musl-based system such as Alpine has none; musl is not supported): " + cause);
+        e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * @param lib   the bound library, or null
+     * @param cause why it is not bound
+     * @return {@code lib}
+     * @throws UnsupportedOperationException carrying {@code cause}, if {@code lib} is null (review D10:
+     *                                       not a bare NullPointerException at the first call)
+     */
+    static Lib require(Lib lib, Throwable cause) {
+        if (lib == null) {
+            throw new UnsupportedOperationException("jmio cannot make system calls: the C library is not bound ("
+                    + cause + ")", cause);
+        }
+        return lib;
+    }
+
+    /** @return the bound library; see {@link #require} */
+    static Lib lib() {
+        return require(LIB, LOAD_FAILURE);
+    }
+
+    /** {@code pipe2}, which sets {@code O_NONBLOCK | O_CLOEXEC} atomically; Linux and FreeBSD only (review D9). */
+    public interface Pipe2Lib {
+        int pipe2(@Out int[] fds, int flags);
+    }
+
     /** The bound library, loaded once; fails at load time if a symbol is missing. */
     static final Lib LIB;
+    /** {@code pipe2} where the OS has it (Linux, FreeBSD), else null. */
+    static final Pipe2Lib PIPE2;
     /** The jnr-ffi runtime the library was loaded into (for errno). */
     static final Runtime RUNTIME;
     /** Why loading failed, or null. */
@@ -111,11 +165,14 @@ final class LibC {
         Lib lib = null;
         Runtime runtime = null;
         Throwable failure = null;
-        try {
-            lib = LibraryLoader.create(Lib.class).failImmediately().load(Platform.current() == Platform.LINUX ? "libc.so.6" : "c");
-            runtime = Runtime.getRuntime(lib);
-        } catch (Throwable t) {
-            failure = t;
+        failure = jvmRefusal(System.getProperty("sun.arch.data.model"));
+        if (failure == null) {
+            try {
+                lib = LibraryLoader.create(Lib.class).failImmediately().load(Platform.current() == Platform.LINUX ? "libc.so.6" : "c");
+                runtime = Runtime.getRuntime(lib);
+            } catch (Throwable t) {
+                failure = Platform.current() == Platform.LINUX ? linuxLoadFailure(t) : t;
+            }
         }
         LIB = lib;
         RUNTIME = runtime;
@@ -131,5 +188,15 @@ final class LibC {
             }
         }
         ACCEPT4 = accept4;
+        Pipe2Lib pipe2 = null;
+        if (failure == null && (platform == Platform.LINUX || platform == Platform.FREEBSD)) {
+            try {
+                pipe2 = LibraryLoader.create(Pipe2Lib.class).failImmediately()
+                        .load(platform == Platform.LINUX ? "libc.so.6" : "c");
+            } catch (RuntimeException | LinkageError e) {
+                pipe2 = null;  // an old libc: pipe, then fcntl
+            }
+        }
+        PIPE2 = pipe2;
     }
 }

@@ -5,7 +5,11 @@ import java.nio.ByteBuffer;
 /**
  * Per-thread native scratch memory for socket calls, allocated once per thread and reused, so that no
  * call allocates: room for a {@code sockaddr} and its length, an option value, an {@code iovec}
- * array, a {@code msghdr}, and a staging area through which heap {@link ByteBuffer}s are copied.
+ * array and a {@code msghdr}: 512 bytes a thread. Heap {@link ByteBuffer}s are staged through
+ * {@link Staging}, a pool bounded whatever the number of threads; only the Winsock socket system
+ * still stages through a per-thread area after the header ({@link #DATA_OFFSET}), which is therefore
+ * allocated only once a socket system whose handles are not descriptors exists in the process
+ * ({@link #withStagingArea()}, called by its constructor).
  *
  * <pre>
  *  0              128      136      144               400             512                  512 + 64 KiB
@@ -32,10 +36,12 @@ public final class NativeScratch {
     public static final int IOV_SIZE = 16;
     /** Offset of the {@code msghdr}. */
     public static final int MSGHDR_OFFSET = 400;
-    /** Offset of the staging area. */
+    /** Offset of the Winsock system's per-thread staging area (the end of the header). */
     public static final int DATA_OFFSET = 512;
-    /** Size of the staging area: the most a heap buffer moves per call. */
+    /** Size of the Winsock system's per-thread staging area: the most a heap buffer moves per call there. */
     public static final int DATA_SIZE = 64 * 1024;
+    /** Set once a Winsock socket system exists: from then on every thread's scratch has the staging area. */
+    private static volatile boolean stagingArea;
 
     private static final ThreadLocal<NativeScratch> PER_THREAD = ThreadLocal.withInitial(NativeScratch::new);
 
@@ -45,12 +51,22 @@ public final class NativeScratch {
     public final long address;
 
     private NativeScratch() {
-        buffer = NativeMemory.allocate(DATA_OFFSET + DATA_SIZE);
+        buffer = NativeMemory.allocate(stagingArea ? DATA_OFFSET + DATA_SIZE : DATA_OFFSET);
         address = NativeMemory.address(buffer);
     }
 
     /** @return the calling thread's scratch memory */
     public static NativeScratch get() {
-        return PER_THREAD.get();
+        NativeScratch s = PER_THREAD.get();
+        if (stagingArea && s.buffer.capacity() == DATA_OFFSET) {
+            s = new NativeScratch();  // once per thread, after a Winsock system appeared
+            PER_THREAD.set(s);
+        }
+        return s;
+    }
+
+    /** Gives every thread's scratch the per-thread staging area from now on (the Winsock system uses it). */
+    public static void withStagingArea() {
+        stagingArea = true;
     }
 }

@@ -1,110 +1,70 @@
 package io.jmio.poll.posix;
 
-import io.jmio.poll.Interest;
-import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.Token;
-import io.jmio.poll.Trigger;
-
 import io.jmio.poll.SourceFd;
+import io.jmio.poll.spi.HandleGuard;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A file descriptor that a jmio type owns: closed exactly once, after which every use reports
- * {@link ClosedChannelException}, so that a closed socket's number (which the kernel may hand to the
- * next {@code open}) is never used again through this object.
+ * A file descriptor that a jmio type owns, guarded by {@link HandleGuard}: every operation runs
+ * between {@link #acquireFd()} and {@link #release()}; {@link #close()} may come from any thread,
+ * deregisters the descriptor and leaves the {@code close(2)} to the last one out, so a number the
+ * kernel hands to the next {@code open} is never used through this object. Registers as a
+ * {@link SourceFd}.
  *
- * <p>Threading: {@link #close()} and {@link #checkOpen()} are thread-safe; closing while another thread
- * is inside a system call on the descriptor is the caller's race, as with any descriptor.
+ * <p>Threading: thread-safe (see {@link HandleGuard}).
  */
-public final class OwnedFd implements Source {
-    private final int fd;
+public final class OwnedFd extends HandleGuard implements Source {
     private final SourceFd source;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param fd an open descriptor, now owned by this object
      */
     public OwnedFd(int fd) {
-        this.fd = fd;
+        super(fd);
         this.source = new SourceFd(fd);
     }
 
     /**
-     * @return the descriptor
+     * Enters an operation; pair it with {@link #release()} in a {@code finally}.
+     *
+     * @return the descriptor, open until the matching release
+     * @throws ClosedChannelException if {@link #close()} was called
+     */
+    public int acquireFd() throws ClosedChannelException {
+        return (int) acquire();
+    }
+
+    /**
+     * @return the descriptor, open now (borrowed: valid until closed; for diagnostics and interop)
      * @throws ClosedChannelException if {@link #close()} was called
      */
     public int checkOpen() throws ClosedChannelException {
-        if (closed.get()) {
-            throw new UseAfterClose(fd);
+        if (isClosed()) {
+            acquire(); // throws the descriptive ClosedChannelException
         }
-        return fd;
+        return (int) handle;
     }
 
     /** @return the descriptor number, open or not (for diagnostics) */
     public int rawFd() {
-        return fd;
-    }
-
-
-    /** Registers the descriptor, refusing a closed one with {@link ClosedChannelException}. */
-    @Override
-    public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        checkOpen();
-        source.register(registry, token, interests, trigger);
-    }
-
-    /** Reregisters the descriptor, refusing a closed one with {@link ClosedChannelException}. */
-    @Override
-    public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        checkOpen();
-        source.reregister(registry, token, interests, trigger);
-    }
-
-    /** Deregisters the descriptor, refusing a closed one with {@link ClosedChannelException}. */
-    @Override
-    public void deregister(Registry registry) throws IOException {
-        checkOpen();
-        source.deregister(registry);
-    }
-
-    /** @return true once closed */
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    /**
-     * Closes the descriptor the first time; later calls do nothing. Closing removes it from every
-     * epoll/kqueue it was registered with (unless duplicated).
-     *
-     * @throws IOException from {@code close}
-     */
-    public void close() throws IOException {
-        if (closed.compareAndSet(false, true)) {
-            Posix.close(fd);
-        }
+        return (int) handle;
     }
 
     @Override
-    public String toString() {
-        return "fd " + fd + (closed.get() ? " (closed)" : "");
+    protected Source source() {
+        return source;
     }
 
-    /** A {@link ClosedChannelException} that says what was closed (the JDK's has no message). */
-    private static final class UseAfterClose extends ClosedChannelException {
-        private static final long serialVersionUID = 1L;
-        private final int fd;
+    @Override
+    protected void closeHandle(long fd) throws IOException {
+        Posix.close((int) fd);
+    }
 
-        UseAfterClose(int fd) {
-            this.fd = fd;
-        }
-
-        @Override
-        public String getMessage() {
-            return "used after close(): this socket or pipe end (formerly fd " + fd + ") is closed";
-        }
+    @Override
+    protected String describe() {
+        return "fd " + handle;
     }
 }

@@ -25,6 +25,8 @@ public final class Posix {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int FD_CLOEXEC = 1;
+    /** {@code O_CLOEXEC} for {@code pipe2}: 02000000 on Linux, 0x100000 on FreeBSD (the two with {@code pipe2}). */
+    private static final int O_CLOEXEC = Platform.current() == Platform.LINUX ? 0x80000 : 0x100000;
     /** {@code O_NONBLOCK}: 04000 on Linux, 4 on macOS and the BSDs. */
     public static final int O_NONBLOCK = Platform.current() == Platform.LINUX ? 0x800 : 0x4;
     /** {@code AF_UNIX}, the same on every Unix. */
@@ -57,7 +59,7 @@ public final class Posix {
      * @throws SyscallException on {@code EBADF} or {@code EIO}
      */
     public static void close(int fd) throws SyscallException {
-        if (LibC.LIB.close(fd) < 0) {
+        if (LibC.lib().close(fd) < 0) {
             int errno = lastErrno();
             if (errno != Errno.EINTR) {
                 throw exception("close", errno, "fd " + fd);
@@ -75,8 +77,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long read(int fd, long address, long length) throws SyscallException {
-        long n = LibC.LIB.read(fd, address, length);
-        return n >= 0 ? n : failedIo("read", fd);
+        while (true) {
+            long n = LibC.lib().read(fd, address, length);
+            if (n >= 0 || (n = failedIo("read", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -89,42 +95,65 @@ public final class Posix {
      * @throws SyscallException on any other error ({@code EPIPE} included)
      */
     public static long write(int fd, long address, long length) throws SyscallException {
-        long n = LibC.LIB.write(fd, address, length);
-        return n >= 0 ? n : failedIo("write", fd);
+        while (true) {
+            long n = LibC.lib().write(fd, address, length);
+            if (n >= 0 || (n = failedIo("write", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
+    /** Returned by the failure mappers below for {@code EINTR}: the call is made again (review D7). */
+    private static final long RETRY = -2;
+
+    /** {@code EAGAIN}: would block; {@code EINTR}: {@link #RETRY}, never "would block" (no edge would follow). */
     private static long failedIo(String syscall, int fd) throws SyscallException {
         int errno = lastErrno();
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+        if (errno == Errno.EAGAIN) {
             return WOULD_BLOCK;
+        }
+        if (errno == Errno.EINTR) {
+            return RETRY;
         }
         throw exception(syscall, errno, "fd " + fd);
     }
 
     private static long failedSocketIo(String syscall, int fd) throws IOException {
         int errno = lastErrno();
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+        if (errno == Errno.EAGAIN) {
             return WOULD_BLOCK;
+        }
+        if (errno == Errno.EINTR) {
+            return RETRY;
         }
         throw socketException(syscall, errno, "fd " + fd);
     }
 
     /**
-     * Creates a pipe whose two ends are non-blocking and close-on-exec.
+     * Creates a pipe whose two ends are non-blocking and close-on-exec: atomically with {@code pipe2}
+     * on Linux and FreeBSD, else {@code pipe} and {@code fcntl}.
      *
      * @return {@code {readEnd, writeEnd}}
      * @throws SyscallException if the kernel refuses ({@code EMFILE}, {@code ENFILE})
      */
     public static int[] pipe() throws SyscallException {
         int[] fds = new int[2];
-        if (LibC.LIB.pipe(fds) < 0) {
+        LibC.Pipe2Lib pipe2 = LibC.PIPE2;
+        if (pipe2 != null) { // atomic: no window in which a fork inherits the ends (review D9)
+            if (pipe2.pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+                throw exception("pipe2", lastErrno(), null);
+            }
+            return fds;
+        }
+        if (LibC.lib().pipe(fds) < 0) {
             throw exception("pipe", lastErrno(), null);
         }
         return configure(fds, "pipe");
     }
 
     /**
-     * Creates a connected pair of Unix-domain sockets, non-blocking and close-on-exec.
+     * Creates a connected pair of Unix-domain sockets, non-blocking and close-on-exec: atomically with
+     * {@code SOCK_NONBLOCK | SOCK_CLOEXEC} where the OS has them, else {@code fcntl} after.
      *
      * @param type {@link #SOCK_STREAM} or {@link #SOCK_DGRAM}
      * @return the two sockets
@@ -132,10 +161,11 @@ public final class Posix {
      */
     public static int[] socketPair(int type) throws IOException {
         int[] fds = new int[2];
-        if (LibC.LIB.socketpair(AF_UNIX, type, 0, fds) < 0) {
+        boolean atomic = SC.sockNonBlock != SocketConstants.NONE;
+        if (LibC.lib().socketpair(AF_UNIX, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0, fds) < 0) {
             throw socketException("socketpair", lastErrno(), null);
         }
-        return configure(fds, "socketpair");
+        return atomic ? fds : configure(fds, "socketpair");
     }
 
     private static int[] configure(int[] fds, String what) throws SyscallException {
@@ -157,8 +187,8 @@ public final class Posix {
      * @throws SyscallException from {@code fcntl}
      */
     public static void setNonBlocking(int fd) throws SyscallException {
-        int flags = LibC.LIB.fcntl(fd, F_GETFL, 0);
-        if (flags < 0 || LibC.LIB.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        int flags = LibC.lib().fcntl(fd, F_GETFL, 0);
+        if (flags < 0 || LibC.lib().fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
             throw exception("fcntl(F_SETFL)", lastErrno(), "fd " + fd);
         }
     }
@@ -168,7 +198,7 @@ public final class Posix {
      * @throws SyscallException from {@code fcntl}
      */
     public static void setCloseOnExec(int fd) throws SyscallException {
-        if (LibC.LIB.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        if (LibC.lib().fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
             throw exception("fcntl(F_SETFD)", lastErrno(), "fd " + fd);
         }
     }
@@ -179,7 +209,7 @@ public final class Posix {
      * @throws IOException from {@code shutdown}
      */
     public static void shutdown(int fd, int how) throws IOException {
-        if (LibC.LIB.shutdown(fd, how) < 0) {
+        if (LibC.lib().shutdown(fd, how) < 0) {
             throw socketException("shutdown", lastErrno(), "fd " + fd);
         }
     }
@@ -200,7 +230,7 @@ public final class Posix {
 
     /** @return this process's id */
     public static int getpid() {
-        return LibC.LIB.getpid();
+        return LibC.lib().getpid();
     }
 
     // ---- sockets ---------------------------------------------------------------------------------
@@ -222,7 +252,7 @@ public final class Posix {
      */
     public static int socket(int domain, int type) throws IOException {
         boolean atomic = SC.sockNonBlock != SocketConstants.NONE;
-        int fd = LibC.LIB.socket(domain, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0);
+        int fd = LibC.lib().socket(domain, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0);
         if (fd < 0) {
             throw socketException("socket", lastErrno(), "domain " + domain + ", type " + type);
         }
@@ -249,7 +279,7 @@ public final class Posix {
      * @throws IOException from {@code bind}, e.g. {@code EADDRINUSE}
      */
     public static void bind(int fd, long addr, int addrLen, Object what) throws IOException {
-        if (LibC.LIB.bind(fd, addr, addrLen) < 0) {
+        if (LibC.lib().bind(fd, addr, addrLen) < 0) {
             throw socketException("bind", lastErrno(), "fd " + fd + " to " + what);
         }
     }
@@ -260,7 +290,7 @@ public final class Posix {
      * @throws IOException from {@code listen}
      */
     public static void listen(int fd, int backlog) throws IOException {
-        if (LibC.LIB.listen(fd, backlog) < 0) {
+        if (LibC.lib().listen(fd, backlog) < 0) {
             throw socketException("listen", lastErrno(), "fd " + fd);
         }
     }
@@ -281,7 +311,7 @@ public final class Posix {
         while (true) {
             int client = accept4 != null
                     ? accept4.accept4(fd, addr, addrLenPtr, SC.sockNonBlock | SC.sockCloexec)
-                    : LibC.LIB.accept(fd, addr, addrLenPtr);
+                    : LibC.lib().accept(fd, addr, addrLenPtr);
             if (client >= 0) {
                 if (accept4 == null) {
                     try {
@@ -318,7 +348,7 @@ public final class Posix {
      * @throws IOException from {@code connect}, e.g. {@code ECONNREFUSED} reported at once
      */
     public static boolean connect(int fd, long addr, int addrLen, Object what) throws IOException {
-        if (LibC.LIB.connect(fd, addr, addrLen) == 0) {
+        if (LibC.lib().connect(fd, addr, addrLen) == 0) {
             return true;
         }
         int errno = lastErrno();
@@ -350,7 +380,7 @@ public final class Posix {
      * @throws IOException from {@code setsockopt}
      */
     public static void setOption(int fd, int level, int name, long value, int length) throws IOException {
-        if (LibC.LIB.setsockopt(fd, level, name, value, length) < 0) {
+        if (LibC.lib().setsockopt(fd, level, name, value, length) < 0) {
             throw socketException("setsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
         }
     }
@@ -382,7 +412,7 @@ public final class Posix {
     public static int getOption(int fd, int level, int name, long value, int room) throws IOException {
         NativeScratch s = NativeScratch.get();
         s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, room);
-        if (LibC.LIB.getsockopt(fd, level, name, value, s.address + NativeScratch.SOCKLEN_OFFSET) < 0) {
+        if (LibC.lib().getsockopt(fd, level, name, value, s.address + NativeScratch.SOCKLEN_OFFSET) < 0) {
             throw socketException("getsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
         }
         return s.buffer.getInt(NativeScratch.SOCKLEN_OFFSET);
@@ -414,7 +444,7 @@ public final class Posix {
         s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, Sockaddr.STORAGE_SIZE);
         long addr = s.address + NativeScratch.SOCKADDR_OFFSET;
         long lenPtr = s.address + NativeScratch.SOCKLEN_OFFSET;
-        int rc = peer ? LibC.LIB.getpeername(fd, addr, lenPtr) : LibC.LIB.getsockname(fd, addr, lenPtr);
+        int rc = peer ? LibC.lib().getpeername(fd, addr, lenPtr) : LibC.lib().getsockname(fd, addr, lenPtr);
         if (rc < 0) {
             throw socketException(peer ? "getpeername" : "getsockname", lastErrno(), "fd " + fd);
         }
@@ -432,8 +462,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code ECONNRESET}
      */
     public static long recv(int fd, long address, long length, int flags) throws IOException {
-        long n = LibC.LIB.recv(fd, address, length, flags);
-        return n >= 0 ? n : failedSocketIo("recv", fd);
+        while (true) {
+            long n = LibC.lib().recv(fd, address, length, flags);
+            if (n >= 0 || (n = failedSocketIo("recv", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -449,8 +483,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code EPIPE}, {@code ECONNRESET}
      */
     public static long send(int fd, long address, long length, int flags) throws IOException {
-        long n = LibC.LIB.send(fd, address, length, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedSocketIo("send", fd);
+        while (true) {
+            long n = LibC.lib().send(fd, address, length, flags | SC.msgNoSignal);
+            if (n >= 0 || (n = failedSocketIo("send", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -461,8 +499,12 @@ public final class Posix {
      * @throws IOException on any other error
      */
     public static long recvMsg(int fd, long msghdr, int flags) throws IOException {
-        long n = LibC.LIB.recvmsg(fd, msghdr, flags);
-        return n >= 0 ? n : failedSocketIo("recvmsg", fd);
+        while (true) {
+            long n = LibC.lib().recvmsg(fd, msghdr, flags);
+            if (n >= 0 || (n = failedSocketIo("recvmsg", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -476,8 +518,12 @@ public final class Posix {
      * @throws IOException on any other error, e.g. {@code EPIPE}
      */
     public static long sendMsg(int fd, long msghdr, int flags) throws IOException {
-        long n = LibC.LIB.sendmsg(fd, msghdr, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedSocketIo("sendmsg", fd);
+        while (true) {
+            long n = LibC.lib().sendmsg(fd, msghdr, flags | SC.msgNoSignal);
+            if (n >= 0 || (n = failedSocketIo("sendmsg", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -490,8 +536,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long readv(int fd, long iov, int iovcnt) throws SyscallException {
-        long n = LibC.LIB.readv(fd, iov, iovcnt);
-        return n >= 0 ? n : failedIo("readv", fd);
+        while (true) {
+            long n = LibC.lib().readv(fd, iov, iovcnt);
+            if (n >= 0 || (n = failedIo("readv", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -504,8 +554,12 @@ public final class Posix {
      * @throws SyscallException on any other error
      */
     public static long writev(int fd, long iov, int iovcnt) throws SyscallException {
-        long n = LibC.LIB.writev(fd, iov, iovcnt);
-        return n >= 0 ? n : failedIo("writev", fd);
+        while (true) {
+            long n = LibC.lib().writev(fd, iov, iovcnt);
+            if (n >= 0 || (n = failedIo("writev", fd)) != RETRY) {
+                return n;
+            }
+        }
     }
 
     /**
@@ -544,7 +598,7 @@ public final class Posix {
      */
     public static String describe(int errno) {
         try {
-            String s = LibC.LIB.strerror(errno);
+            String s = LibC.lib().strerror(errno);
             return s != null ? s : "errno " + errno;
         } catch (RuntimeException e) {
             return "errno " + errno;

@@ -57,10 +57,19 @@ public final class PosixSockets extends SocketSystem {
         Posix.listen((int) s, backlog);
     }
 
+    /** The peer's {@code sockaddr} goes to this thread's scratch in the same {@code accept4} call. */
     @Override
     public long accept(long s) throws IOException {
-        int client = Posix.accept((int) s, 0, 0);
+        NativeScratch scratch = NativeScratch.get();
+        scratch.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, Sockaddr.STORAGE_SIZE);
+        int client = Posix.accept((int) s, scratch.address + NativeScratch.SOCKADDR_OFFSET,
+                scratch.address + NativeScratch.SOCKLEN_OFFSET);
         return client == Posix.NO_CONNECTION ? NO_SOCKET : client;
+    }
+
+    @Override
+    public InetSocketAddress lastAcceptedPeer() {
+        return SOCKADDR.getInet(NativeScratch.get().buffer, NativeScratch.SOCKADDR_OFFSET);
     }
 
     @Override

@@ -9,8 +9,12 @@ import java.nio.ReadOnlyBufferException;
  * the bytes written, 0 if it would block.
  *
  * <p>A direct buffer is passed to the kernel by address ({@code address + position}); a heap buffer
- * goes through this thread's {@link NativeScratch} staging area (at most
- * {@value NativeScratch#DATA_SIZE} bytes per call), so no call allocates.
+ * goes through a {@link Staging} area borrowed for the call from a bounded pool: a stream read or
+ * write moves at most {@value Staging#SIZE} bytes of a heap buffer per call (a short read from a heap
+ * buffer therefore does not mean the socket is drained: read until it returns 0), while a datagram
+ * is staged whole, however large, so it is cut only when the caller's buffer is too small. Steady
+ * state allocates nothing; a datagram above {@value Staging#SIZE} bytes through a heap buffer costs
+ * one transient allocation of its size.
  *
  * <p>Threading: stateless; the staging memory is per thread.
  */
@@ -56,13 +60,16 @@ public final class SocketIo {
                 dst.position(pos + (int) n);
             }
         } else {
-            NativeScratch s = NativeScratch.get();
-            int len = Math.min(room, NativeScratch.DATA_SIZE);
-            long address = s.address + NativeScratch.DATA_OFFSET;
-            n = kind == Kind.SOCKET ? Posix.recv(fd, address, len, flags) : Posix.read(fd, address, len);
-            if (n > 0) {
-                s.buffer.get(NativeScratch.DATA_OFFSET, dst.array(), dst.arrayOffset() + pos, (int) n);
-                dst.position(pos + (int) n);
+            int len = Math.min(room, Staging.SIZE);
+            Staging st = Staging.borrow(len);
+            try {
+                n = kind == Kind.SOCKET ? Posix.recv(fd, st.address, len, flags) : Posix.read(fd, st.address, len);
+                if (n > 0) {
+                    st.unstage(0, dst, pos, (int) n);
+                    dst.position(pos + (int) n);
+                }
+            } finally {
+                st.giveBack();
             }
         }
         return n == Posix.WOULD_BLOCK ? 0 : n == 0 ? -1 : (int) n;
@@ -85,16 +92,20 @@ public final class SocketIo {
         if (len == 0) {
             return 0;
         }
-        long address;
+        long n;
         if (src.isDirect()) {
-            address = NativeMemory.address(src) + pos;
+            long address = NativeMemory.address(src) + pos;
+            n = kind == Kind.SOCKET ? Posix.send(fd, address, len, flags) : Posix.write(fd, address, len);
         } else {
-            NativeScratch s = NativeScratch.get();
-            len = Math.min(len, NativeScratch.DATA_SIZE);
-            stage(s, NativeScratch.DATA_OFFSET, src, pos, len);
-            address = s.address + NativeScratch.DATA_OFFSET;
+            len = Math.min(len, Staging.SIZE);
+            Staging st = Staging.borrow(len);
+            try {
+                st.stage(0, src, pos, len);
+                n = kind == Kind.SOCKET ? Posix.send(fd, st.address, len, flags) : Posix.write(fd, st.address, len);
+            } finally {
+                st.giveBack();
+            }
         }
-        long n = kind == Kind.SOCKET ? Posix.send(fd, address, len, flags) : Posix.write(fd, address, len);
         if (n == Posix.WOULD_BLOCK) {
             return 0;
         }
@@ -116,26 +127,33 @@ public final class SocketIo {
      */
     public static long read(int fd, Kind kind, ByteBuffer[] dsts, int offset, int length) throws java.io.IOException {
         NativeScratch s = NativeScratch.get();
-        int count = prepare(s, dsts, offset, length, false);
-        if (count == 0) {
-            return 0;
+        Staging st = anyHeap(dsts, offset, length) ? Staging.borrow(Staging.SIZE) : null;
+        try {
+            int count = prepare(s, st, dsts, offset, length, false);
+            if (count == 0) {
+                return 0;
+            }
+            long iov = s.address + NativeScratch.IOV_OFFSET;
+            long n;
+            if (kind == Kind.SOCKET) {
+                MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, 0, 0, iov, count);
+                n = Posix.recvMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
+            } else {
+                n = Posix.readv(fd, iov, count);
+            }
+            if (n == Posix.WOULD_BLOCK) {
+                return 0;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            advance(s, st, dsts, offset, count, n, true);
+            return n;
+        } finally {
+            if (st != null) {
+                st.giveBack();
+            }
         }
-        long iov = s.address + NativeScratch.IOV_OFFSET;
-        long n;
-        if (kind == Kind.SOCKET) {
-            MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, 0, 0, iov, count);
-            n = Posix.recvMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
-        } else {
-            n = Posix.readv(fd, iov, count);
-        }
-        if (n == Posix.WOULD_BLOCK) {
-            return 0;
-        }
-        if (n == 0) {
-            return -1;
-        }
-        advance(s, dsts, offset, count, n, true);
-        return n;
     }
 
     /**
@@ -152,23 +170,30 @@ public final class SocketIo {
      */
     public static long write(int fd, Kind kind, ByteBuffer[] srcs, int offset, int length) throws java.io.IOException {
         NativeScratch s = NativeScratch.get();
-        int count = prepare(s, srcs, offset, length, true);
-        if (count == 0) {
-            return 0;
+        Staging st = anyHeap(srcs, offset, length) ? Staging.borrow(Staging.SIZE) : null;
+        try {
+            int count = prepare(s, st, srcs, offset, length, true);
+            if (count == 0) {
+                return 0;
+            }
+            long iov = s.address + NativeScratch.IOV_OFFSET;
+            long n;
+            if (kind == Kind.SOCKET) {
+                MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, 0, 0, iov, count);
+                n = Posix.sendMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
+            } else {
+                n = Posix.writev(fd, iov, count);
+            }
+            if (n == Posix.WOULD_BLOCK) {
+                return 0;
+            }
+            advance(s, st, srcs, offset, count, n, false);
+            return n;
+        } finally {
+            if (st != null) {
+                st.giveBack();
+            }
         }
-        long iov = s.address + NativeScratch.IOV_OFFSET;
-        long n;
-        if (kind == Kind.SOCKET) {
-            MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, 0, 0, iov, count);
-            n = Posix.sendMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
-        } else {
-            n = Posix.writev(fd, iov, count);
-        }
-        if (n == Posix.WOULD_BLOCK) {
-            return 0;
-        }
-        advance(s, srcs, offset, count, n, false);
-        return n;
     }
 
     /**
@@ -190,68 +215,71 @@ public final class SocketIo {
         NativeScratch s = NativeScratch.get();
         int pos = dst.position();
         int room = dst.limit() - pos;
-        boolean direct = dst.isDirect();
-        long base;
-        if (direct) {
-            base = NativeMemory.address(dst) + pos;
-        } else {
-            room = Math.min(room, NativeScratch.DATA_SIZE);
-            base = s.address + NativeScratch.DATA_OFFSET;
+        Staging st = dst.isDirect() ? null : Staging.borrow(room); // the whole room: the datagram is never cut here
+        try {
+            long base = st == null ? NativeMemory.address(dst) + pos : st.address;
+            long iov = s.address + NativeScratch.IOV_OFFSET;
+            s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_BASE_OFFSET, base);
+            s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_LEN_OFFSET, room);
+            MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, s.address + NativeScratch.SOCKADDR_OFFSET,
+                    Sockaddr.STORAGE_SIZE, iov, 1);
+            long n = Posix.recvMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, flags);
+            if (n == Posix.WOULD_BLOCK) {
+                return -1;
+            }
+            if (st != null && n > 0) {
+                st.unstage(0, dst, pos, (int) n);
+            }
+            dst.position(pos + (int) n);
+            return (int) n;
+        } finally {
+            if (st != null) {
+                st.giveBack();
+            }
         }
-        long iov = s.address + NativeScratch.IOV_OFFSET;
-        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_BASE_OFFSET, base);
-        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_LEN_OFFSET, room);
-        MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, s.address + NativeScratch.SOCKADDR_OFFSET,
-                Sockaddr.STORAGE_SIZE, iov, 1);
-        long n = Posix.recvMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, flags);
-        if (n == Posix.WOULD_BLOCK) {
-            return -1;
-        }
-        if (!direct && n > 0) {
-            s.buffer.get(NativeScratch.DATA_OFFSET, dst.array(), dst.arrayOffset() + pos, (int) n);
-        }
-        dst.position(pos + (int) n);
-        return (int) n;
     }
 
     /**
      * Sends one datagram to the address already in this thread's {@link NativeScratch}
-     * {@code sockaddr} area, with {@code sendmsg}; a heap datagram is staged whole.
+     * {@code sockaddr} area, with {@code sendmsg}; a heap datagram is staged whole, however large
+     * (the kernel, not jmio, refuses one too large for the socket: {@code EMSGSIZE}).
      *
      * @param fd      a datagram socket
      * @param src     the datagram, from position to limit
      * @param addrLen the length of the encoded address
      * @return the bytes sent, or 0 if it would block
      * @throws java.io.IOException from the system call
-     * @throws IllegalArgumentException if a heap datagram exceeds the staging area
      */
     public static int sendDatagram(int fd, ByteBuffer src, int addrLen) throws java.io.IOException {
         requireBuffer(src, "src");
         NativeScratch s = NativeScratch.get();
         int pos = src.position();
         int len = src.limit() - pos;
-        long base;
-        if (src.isDirect()) {
-            base = NativeMemory.address(src) + pos;
-        } else {
-            if (len > NativeScratch.DATA_SIZE) {
-                throw new IllegalArgumentException("a datagram from a heap buffer is limited to "
-                        + NativeScratch.DATA_SIZE + " bytes; use a direct buffer for " + len);
+        Staging st = src.isDirect() ? null : Staging.borrow(len);
+        try {
+            long base;
+            if (st == null) {
+                base = NativeMemory.address(src) + pos;
+            } else {
+                st.stage(0, src, pos, len);
+                base = st.address;
             }
-            stage(s, src, pos, len);
-            base = s.address + NativeScratch.DATA_OFFSET;
+            long iov = s.address + NativeScratch.IOV_OFFSET;
+            s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_BASE_OFFSET, base);
+            s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_LEN_OFFSET, len);
+            MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET,
+                    addrLen == 0 ? 0 : s.address + NativeScratch.SOCKADDR_OFFSET, addrLen, iov, 1);
+            long n = Posix.sendMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
+            if (n == Posix.WOULD_BLOCK) {
+                return 0;
+            }
+            src.position(pos + (int) n);
+            return (int) n;
+        } finally {
+            if (st != null) {
+                st.giveBack();
+            }
         }
-        long iov = s.address + NativeScratch.IOV_OFFSET;
-        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_BASE_OFFSET, base);
-        s.buffer.putLong(NativeScratch.IOV_OFFSET + MsghdrDescriptor.IOV_LEN_OFFSET, len);
-        MSGHDR.put(s.buffer, NativeScratch.MSGHDR_OFFSET, addrLen == 0 ? 0 : s.address + NativeScratch.SOCKADDR_OFFSET,
-                addrLen, iov, 1);
-        long n = Posix.sendMsg(fd, s.address + NativeScratch.MSGHDR_OFFSET, 0);
-        if (n == Posix.WOULD_BLOCK) {
-            return 0;
-        }
-        src.position(pos + (int) n);
-        return (int) n;
     }
 
     /**
@@ -268,31 +296,19 @@ public final class SocketIo {
         return MSGHDR.nameLength(NativeScratch.get().buffer, NativeScratch.MSGHDR_OFFSET);
     }
 
-    /**
-     * Copies a heap buffer's bytes to the start of the staging area (read-only buffers included).
-     *
-     * @param s   this thread's scratch
-     * @param src a heap buffer
-     * @param pos the first byte to copy
-     * @param len how many, at most {@link NativeScratch#DATA_SIZE}
-     */
-    public static void stage(NativeScratch s, ByteBuffer src, int pos, int len) {
-        stage(s, NativeScratch.DATA_OFFSET, src, pos, len);
-    }
-
-    /** Stages a heap buffer's bytes at {@code at} (read-only buffers byte by byte). */
-    private static void stage(NativeScratch s, int at, ByteBuffer src, int pos, int len) {
-        if (src.hasArray()) {
-            s.buffer.put(at, src.array(), src.arrayOffset() + pos, len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                s.buffer.put(at + i, src.get(pos + i));
+    /** @return true if one of the buffers is on the heap (and so needs staging) */
+    private static boolean anyHeap(ByteBuffer[] bufs, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bufs.length);
+        for (int i = offset; i < offset + length && i - offset < NativeScratch.IOV_MAX; i++) {
+            if (bufs[i] != null && !bufs[i].isDirect()) {
+                return true;
             }
         }
+        return false;
     }
 
     /** Builds the iovec array; returns how many entries, 0 if there are no bytes to move. */
-    private static int prepare(NativeScratch s, ByteBuffer[] bufs, int offset, int length, boolean gather) {
+    private static int prepare(NativeScratch s, Staging st, ByteBuffer[] bufs, int offset, int length, boolean gather) {
         java.util.Objects.checkFromIndexSize(offset, length, bufs.length);
         int count = 0;
         int staged = 0;
@@ -311,11 +327,11 @@ public final class SocketIo {
             if (b.isDirect()) {
                 base = NativeMemory.address(b) + pos;
             } else {
-                len = Math.min(len, NativeScratch.DATA_SIZE - staged);
+                len = Math.min(len, Staging.SIZE - staged);
                 if (gather && len > 0) {
-                    stage(s, NativeScratch.DATA_OFFSET + staged, b, pos, len);
+                    st.stage(staged, b, pos, len);
                 }
-                base = s.address + NativeScratch.DATA_OFFSET + staged;
+                base = st.address + staged;
                 staged += len;
             }
             int entry = NativeScratch.IOV_OFFSET + count * MsghdrDescriptor.IOV_SIZE;
@@ -328,7 +344,8 @@ public final class SocketIo {
     }
 
     /** Moves positions by {@code n} bytes over the buffers, copying staged bytes back on a read. */
-    private static void advance(NativeScratch s, ByteBuffer[] bufs, int offset, int count, long n, boolean read) {
+    private static void advance(NativeScratch s, Staging st, ByteBuffer[] bufs, int offset, int count, long n,
+            boolean read) {
         long left = n;
         for (int k = 0; k < count && left > 0; k++) {
             ByteBuffer b = bufs[offset + k];
@@ -337,8 +354,7 @@ public final class SocketIo {
             int pos = b.position();
             if (read && !b.isDirect()) {
                 long base = s.buffer.getLong(entry + MsghdrDescriptor.IOV_BASE_OFFSET);
-                int at = (int) (base - s.address);
-                s.buffer.get(at, b.array(), b.arrayOffset() + pos, len);
+                st.unstage((int) (base - st.address), b, pos, len);
             }
             b.position(pos + len);
             left -= len;

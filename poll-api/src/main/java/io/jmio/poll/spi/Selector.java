@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public abstract class Selector {
     private static final int CLOSED = 1 << 31;
-    private static final int COUNT = ~CLOSED;
+    /** Set while a thread is inside {@link #select}: a second poller is refused (review D8). */
+    private static final int POLLING = 1 << 30;
+    private static final int COUNT = ~(CLOSED | POLLING);
     private static final VarHandle STATE;
     private static final VarHandle WAKE_PENDING;
     private static final VarHandle WAKER;
@@ -126,7 +128,7 @@ public abstract class Selector {
      * @throws ClosedPollException if closed before or during the wait
      */
     public final int select(EventBuffer events, long timeoutNanos) throws IOException {
-        enter("poll");
+        enterPoll();
         try {
             int n = implSelect(events, timeoutNanos);
             if (wakePending != 0) {
@@ -140,7 +142,7 @@ public abstract class Selector {
             }
             return n;
         } finally {
-            leave();
+            STATE.getAndAdd(this, -(POLLING + 1));
         }
     }
 
@@ -190,7 +192,12 @@ public abstract class Selector {
             }
             return;
         }
-        enter("wake");
+        try {
+            enter("wake");
+        } catch (RuntimeException | Error e) {
+            wakePending = 0; // never leave the gate shut: every later wake() would return without a syscall
+            throw e;
+        }
         try {
             if (waker == 0) {
                 wakePending = 0;
@@ -289,6 +296,21 @@ public abstract class Selector {
                 throw new ClosedPollException("cannot " + what + " a closed Poll");
             }
         } while (!STATE.compareAndSet(this, s, s + 1));
+    }
+
+    /** As {@link #enter}, for the one poller: one compare-and-set that also claims {@link #POLLING}. */
+    private void enterPoll() {
+        int s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) {
+                throw new ClosedPollException("cannot poll a closed Poll");
+            }
+            if ((s & POLLING) != 0) {
+                throw new IllegalStateException("another thread is polling this Poll: a Poll has one poller at a time"
+                        + " (use one Poll per thread, or wake the poller with a Waker)");
+            }
+        } while (!STATE.compareAndSet(this, s, (s + 1) | POLLING));
     }
 
     private void leave() {

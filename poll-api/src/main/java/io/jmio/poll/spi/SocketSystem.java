@@ -85,8 +85,11 @@ public abstract class SocketSystem {
         static final SocketSystem CURRENT = load();
     }
 
-    /** For implementations. */
+    /** For implementations; one whose handles are not descriptors (Winsock) gets per-thread staging. */
     protected SocketSystem() {
+        if (!handlesAreFileDescriptors()) {
+            io.jmio.poll.posix.NativeScratch.withStagingArea();
+        }
     }
 
     /**
@@ -169,6 +172,18 @@ public abstract class SocketSystem {
      * @throws IOException e.g. {@code EMFILE}
      */
     public abstract long accept(long s) throws IOException;
+
+    /**
+     * The peer of this thread's last successful {@link #accept}, from the address the accept call
+     * itself filled in (no {@code getpeername}); call it right after the accept, before any other
+     * socket call of this thread.
+     *
+     * @return the peer (allocates it), or null if this system does not keep it (then the peer is
+     *         read with {@link #address(long, boolean)})
+     */
+    public InetSocketAddress lastAcceptedPeer() {
+        return null;
+    }
 
     /**
      * Starts a non-blocking connect.

@@ -73,7 +73,8 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
     /**
      * The writing end of a {@link Pipe}.
      *
-     * <p>Threading: not thread-safe; use it from one thread at a time.
+     * <p>Threading: not thread-safe; use it from one thread at a time, except {@code close()}, which is
+     * safe from any thread at any time (the last one out releases the descriptor).
      */
     public static final class Sender implements Source, AutoCloseable {
         private final OwnedFd fd;
@@ -88,7 +89,12 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
          * @throws IOException e.g. {@code write: EPIPE} once the receiver is closed
          */
         public int write(ByteBuffer src) throws IOException {
-            return SocketIo.write(fd.checkOpen(), SocketIo.Kind.FILE, src, 0);
+            int h = fd.acquireFd();
+            try {
+                return SocketIo.write(h, SocketIo.Kind.FILE, src, 0);
+            } finally {
+                fd.release();
+            }
         }
 
         /**
@@ -97,7 +103,12 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
          * @throws IOException from {@code writev}
          */
         public long write(ByteBuffer[] srcs) throws IOException {
-            return SocketIo.write(fd.checkOpen(), SocketIo.Kind.FILE, srcs, 0, srcs.length);
+            int h = fd.acquireFd();
+            try {
+                return SocketIo.write(h, SocketIo.Kind.FILE, srcs, 0, srcs.length);
+            } finally {
+                fd.release();
+            }
         }
 
         /**
@@ -142,7 +153,8 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
     /**
      * The reading end of a {@link Pipe}.
      *
-     * <p>Threading: not thread-safe; use it from one thread at a time.
+     * <p>Threading: not thread-safe; use it from one thread at a time, except {@code close()}, which is
+     * safe from any thread at any time (the last one out releases the descriptor).
      */
     public static final class Receiver implements Source, AutoCloseable {
         private final OwnedFd fd;
@@ -157,7 +169,12 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
          * @throws IOException from {@code read}
          */
         public int read(ByteBuffer dst) throws IOException {
-            return SocketIo.read(fd.checkOpen(), SocketIo.Kind.FILE, dst, 0);
+            int h = fd.acquireFd();
+            try {
+                return SocketIo.read(h, SocketIo.Kind.FILE, dst, 0);
+            } finally {
+                fd.release();
+            }
         }
 
         /**
@@ -166,7 +183,12 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
          * @throws IOException from {@code readv}
          */
         public long read(ByteBuffer[] dsts) throws IOException {
-            return SocketIo.read(fd.checkOpen(), SocketIo.Kind.FILE, dsts, 0, dsts.length);
+            int h = fd.acquireFd();
+            try {
+                return SocketIo.read(h, SocketIo.Kind.FILE, dsts, 0, dsts.length);
+            } finally {
+                fd.release();
+            }
         }
 
         /**

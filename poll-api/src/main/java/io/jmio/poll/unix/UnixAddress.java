@@ -4,6 +4,7 @@ import io.jmio.poll.posix.Platform;
 import io.jmio.poll.posix.Sockaddr;
 
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -80,6 +81,35 @@ public final class UnixAddress extends SocketAddress {
         }
         Objects.requireNonNull(name, "name");
         return new UnixAddress(Kind.ABSTRACT, checkLength(name.getBytes(StandardCharsets.UTF_8), "abstract name " + name));
+    }
+
+    /**
+     * The address of a JDK {@link UnixDomainSocketAddress}: its path, or the unnamed address for the
+     * empty path (the JDK's name for an unbound socket).
+     *
+     * @param address a JDK Unix-domain address
+     * @return the same address
+     * @throws IllegalArgumentException if the path is too long for {@code sun_path} in UTF-8 bytes
+     */
+    public static UnixAddress of(UnixDomainSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        String path = address.getPath().toString();
+        return path.isEmpty() ? UNNAMED : of(path);
+    }
+
+    /**
+     * The JDK's form of this address, for {@code java.nio.channels.SocketChannel} and friends.
+     *
+     * @return a {@link UnixDomainSocketAddress}: the path, or the empty path for the unnamed address
+     * @throws UnsupportedOperationException for an abstract name, which the JDK's type cannot hold
+     */
+    public UnixDomainSocketAddress toUnixDomainSocketAddress() {
+        return switch (kind) {
+            case PATHNAME -> UnixDomainSocketAddress.of(new String(name, StandardCharsets.UTF_8));
+            case UNNAMED -> UnixDomainSocketAddress.of("");
+            case ABSTRACT -> throw new UnsupportedOperationException("UnixDomainSocketAddress has no abstract names: "
+                    + this);
+        };
     }
 
     /** @return the unnamed address */

@@ -33,11 +33,15 @@ import java.util.Objects;
  *
  * <p>Portability: Unix only; abstract addresses on Linux only.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class UnixDatagram implements Source, AutoCloseable {
     private final OwnedFd fd;
+    /** Whether the last {@code receive*Truncating} call cut its datagram. */
+    private boolean lastTruncated;
 
     private UnixDatagram(int fd) {
         this.fd = new OwnedFd(fd);
@@ -84,7 +88,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code connect}
      */
     public void connect(UnixAddress peer) throws IOException {
-        UnixSockets.connect(fd.checkOpen(), peer);
+        fd.run(h -> UnixSockets.connect((int) h, peer));
     }
 
     /**
@@ -94,9 +98,13 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendmsg: ENOENT} if nothing is bound at {@code target}
      */
     public int sendTo(ByteBuffer src, UnixAddress target) throws IOException {
-        int fdNum = fd.checkOpen();
-        int addrLen = UnixSockets.encode(target);
-        return SocketIo.sendDatagram(fdNum, src, addrLen);
+        int h = fd.acquireFd();
+        try {
+            int addrLen = UnixSockets.encode(target);
+            return SocketIo.sendDatagram(h, src, addrLen);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -105,7 +113,12 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException e.g. {@code sendmsg: ENOTCONN}
      */
     public int send(ByteBuffer src) throws IOException {
-        return SocketIo.sendDatagram(fd.checkOpen(), src, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.sendDatagram(h, src, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -115,7 +128,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public UnixAddress receiveFrom(ByteBuffer dst) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, 0);
+        int n = receiveRaw(dst);
         if (n < 0) {
             return null;
         }
@@ -133,11 +146,58 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public int receive(ByteBuffer dst) throws IOException {
-        int n = SocketIo.receiveDatagram(fd.checkOpen(), dst, 0);
+        int n = receiveRaw(dst);
         if (n >= 0 && SocketIo.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);
         }
         return n;
+    }
+
+    /**
+     * As {@link #receiveFrom}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the sender (unnamed if it is not bound), or null if nothing is waiting
+     * @throws IOException from {@code recvmsg}
+     */
+    public UnixAddress receiveFromTruncating(ByteBuffer dst) throws IOException {
+        if (receiveRaw(dst) < 0) {
+            return null;
+        }
+        lastTruncated = SocketIo.lastTruncated();
+        return UnixSockets.lastSender();
+    }
+
+    /**
+     * As {@link #receive}, but a datagram longer than the buffer's room is cut without an exception;
+     * {@link #lastReceiveTruncated()} says whether it was.
+     *
+     * @param dst the buffer
+     * @return the bytes put into {@code dst}, or -1 if nothing is waiting
+     * @throws IOException from {@code recvmsg}
+     */
+    public int receiveTruncating(ByteBuffer dst) throws IOException {
+        int n = receiveRaw(dst);
+        if (n >= 0) {
+            lastTruncated = SocketIo.lastTruncated();
+        }
+        return n;
+    }
+
+    /** @return whether the datagram of the last {@code receive*Truncating} call was longer than the buffer */
+    public boolean lastReceiveTruncated() {
+        return lastTruncated;
+    }
+
+    /** One {@code recvmsg} inside the guard; the sender and truncation stay in this thread's scratch. */
+    private int receiveRaw(ByteBuffer dst) throws IOException {
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.receiveDatagram(h, dst, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -146,7 +206,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        Posix.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> Posix.shutdown((int) h, how.how()));
     }
 
     /**
@@ -154,7 +214,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -162,7 +222,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException {@code getpeername: ENOTCONN} if not connected
      */
     public UnixAddress peerAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), true);
+        return fd.call(h -> UnixSockets.address((int) h, true));
     }
 
     /**
@@ -171,7 +231,7 @@ public final class UnixDatagram implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**

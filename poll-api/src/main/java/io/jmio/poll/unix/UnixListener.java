@@ -26,7 +26,9 @@ import java.io.IOException;
  *
  * <p>Portability: Unix only; abstract addresses on Linux only.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
 public final class UnixListener implements Source, AutoCloseable {
@@ -59,7 +61,13 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
      */
     public UnixStream accept() throws IOException {
-        int client = Posix.accept(fd.checkOpen(), 0, 0);
+        int h = fd.acquireFd();
+        int client;
+        try {
+            client = Posix.accept(h, 0, 0);
+        } finally {
+            fd.release();
+        }
         return client == Posix.NO_CONNECTION ? null : new UnixStream(client);
     }
 
@@ -68,7 +76,7 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -77,7 +85,7 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**

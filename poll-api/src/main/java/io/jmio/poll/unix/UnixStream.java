@@ -13,6 +13,9 @@ import io.jmio.poll.posix.SocketIo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.util.Objects;
 
 /**
@@ -28,14 +31,20 @@ import java.util.Objects;
  * <p>Reads return the bytes read, 0 if they would block, -1 at end of stream; writes return the bytes
  * written, 0 if they would block. Writes use {@code MSG_NOSIGNAL}: writing after the peer closed throws
  * {@code EPIPE} and raises no {@code SIGPIPE}. Steady-state reads and writes allocate nothing. After
- * {@link #close()} every operation throws {@link java.nio.channels.ClosedChannelException}.
+ * {@link #close()} every operation throws {@link java.nio.channels.ClosedChannelException}; close is
+ * safe from any thread, also while another thread is inside a read or write (the descriptor is
+ * released by the last one out). It is a {@link ByteChannel}, {@link ScatteringByteChannel} and
+ * {@link GatheringByteChannel} (non-blocking: 0 means would block), so code written against
+ * {@code java.nio.channels} takes it.
  *
  * <p>Portability: Unix only.
  *
- * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
+ * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
+ * safe from any thread at any time (an operation in flight finishes first; the last one out
+ * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UnixStream implements Source, AutoCloseable {
+public final class UnixStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private final OwnedFd fd;
 
     UnixStream(int fd) {
@@ -79,7 +88,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code recv}
      */
     public int read(ByteBuffer dst) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dst, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.read(h, SocketIo.Kind.SOCKET, dst, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -90,7 +104,26 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public long read(ByteBuffer[] dsts) throws IOException {
-        return SocketIo.read(fd.checkOpen(), SocketIo.Kind.SOCKET, dsts, 0, dsts.length);
+        return read(dsts, 0, dsts.length);
+    }
+
+    /**
+     * Scattering read into {@code dsts[offset..offset+length)}, up to 16 of them.
+     *
+     * @param dsts   buffers
+     * @param offset the first buffer to fill
+     * @param length how many buffers
+     * @return bytes read; 0 if it would block; -1 at end of stream
+     * @throws IOException from {@code recvmsg}
+     */
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.read(h, SocketIo.Kind.SOCKET, dsts, offset, length);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -99,7 +132,12 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException e.g. {@code send: EPIPE} after the peer closed
      */
     public int write(ByteBuffer src) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, src, 0);
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.write(h, SocketIo.Kind.SOCKET, src, 0);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -110,7 +148,26 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code sendmsg}
      */
     public long write(ByteBuffer[] srcs) throws IOException {
-        return SocketIo.write(fd.checkOpen(), SocketIo.Kind.SOCKET, srcs, 0, srcs.length);
+        return write(srcs, 0, srcs.length);
+    }
+
+    /**
+     * Gathering write from {@code srcs[offset..offset+length)}, up to 16 of them.
+     *
+     * @param srcs   buffers
+     * @param offset the first buffer to send
+     * @param length how many buffers
+     * @return bytes written; 0 if it would block
+     * @throws IOException from {@code sendmsg}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        int h = fd.acquireFd();
+        try {
+            return SocketIo.write(h, SocketIo.Kind.SOCKET, srcs, offset, length);
+        } finally {
+            fd.release();
+        }
     }
 
     /**
@@ -119,7 +176,7 @@ public final class UnixStream implements Source, AutoCloseable {
      */
     public void shutdown(Shutdown how) throws IOException {
         Objects.requireNonNull(how, "how");
-        Posix.shutdown(fd.checkOpen(), how.how());
+        fd.run(h -> Posix.shutdown((int) h, how.how()));
     }
 
     /**
@@ -127,7 +184,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code getsockname}
      */
     public UnixAddress localAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), false);
+        return fd.call(h -> UnixSockets.address((int) h, false));
     }
 
     /**
@@ -135,7 +192,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException from {@code getpeername}
      */
     public UnixAddress peerAddress() throws IOException {
-        return UnixSockets.address(fd.checkOpen(), true);
+        return fd.call(h -> UnixSockets.address((int) h, true));
     }
 
     /**
@@ -144,7 +201,7 @@ public final class UnixStream implements Source, AutoCloseable {
      * @throws IOException if reading it fails
      */
     public IOException takeError() throws IOException {
-        return Posix.takeSocketError(fd.checkOpen());
+        return fd.call(h -> Posix.takeSocketError((int) h));
     }
 
     /**
@@ -178,6 +235,12 @@ public final class UnixStream implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** @return false once {@link #close()} was called */
+    @Override
+    public boolean isOpen() {
+        return !fd.isClosed();
     }
 
     @Override

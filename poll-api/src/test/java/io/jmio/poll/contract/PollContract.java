@@ -109,6 +109,44 @@ public abstract class PollContract {
         return n;
     }
 
+    /** Review D8: a second thread polling while the owner is inside poll is refused, not let corrupt the Events. */
+    @Test
+    void secondConcurrentPollerIsRefused() throws Exception {
+        io.jmio.poll.Waker waker = new io.jmio.poll.Waker(poll.registry(), Token.of(99));
+        ExecutorService owner = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> blocked = owner.submit(() -> {
+                int n = 0;
+                do {
+                    try {
+                        n = poll.poll(events, Duration.ofSeconds(30)); // 0: a signal cut the wait short
+                    } catch (IllegalStateException testThreadInside) {
+                        // the test thread's own poll(ZERO) was inside at that moment: try again
+                    }
+                } while (n == 0);
+                return n;
+            });
+            Events other = Events.withCapacity(4);
+            IllegalStateException refused = null;
+            for (long end = System.nanoTime() + 10_000_000_000L; refused == null && !blocked.isDone()
+                    && System.nanoTime() < end; ) {
+                try {
+                    poll.poll(other, Duration.ZERO); // succeeds until the owner is inside its poll
+                } catch (IllegalStateException e) {
+                    refused = e;
+                }
+            }
+            assertTrue(refused != null, "a concurrent poll was never refused");
+            assertTrue(refused.getMessage().contains("another thread is polling"), refused.getMessage());
+            waker.wake();
+            assertEquals(1, blocked.get(10, TimeUnit.SECONDS), "the owner's poll returns the waker's event");
+            assertEquals(0, poll.poll(other, Duration.ZERO), "polling works again once the owner left");
+        } finally {
+            waker.close();
+            owner.shutdownNow();
+        }
+    }
+
     @Test
     void pollWithNothingRegisteredHonoursTimeout() throws IOException {
         long start = System.nanoTime();

@@ -143,7 +143,11 @@ final class EpollSelector extends Selector {
 
     private void drainEventfd() throws SyscallException {
         ByteBuffer counter = NativeMemory.allocate(8);
-        Posix.read(eventfd, NativeMemory.address(counter), 8);
+        try {
+            Posix.read(eventfd, NativeMemory.address(counter), 8);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(counter); // the kernel writes into it during read(2) (D5)
+        }
     }
 
     @Override

@@ -55,6 +55,29 @@ public abstract class TcpStreamContract {
         return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
     }
 
+    /** Review D4: a jmio socket belongs to one poll at a time, on every backend (as mio refuses). */
+    @Test
+    void shouldRefuseRegisteringWithASecondPollUntilDeregisteredOrClosed() throws IOException {
+        try (TcpPair pair = TcpPair.open(backend()); Poll first = Poll.open(backend()); Poll second = Poll.open(backend())) {
+            first.registry().register(pair.server, Token.of(1), Interest.READABLE);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> second.registry().register(pair.server, Token.of(2), Interest.READABLE));
+            assertTrue(e.getMessage().contains("registered with another Poll"), e.getMessage());
+            first.registry().tryClone().reregister(pair.server, Token.of(3), Interest.READABLE); // same poll: fine
+            first.registry().deregister(pair.server);
+            second.registry().register(pair.server, Token.of(2), Interest.READABLE);
+            first.close();  // a closed poll holds nothing: registering elsewhere is allowed again
+            try (Poll third = Poll.open(backend())) {
+                assertThrows(IllegalStateException.class,
+                        () -> third.registry().register(pair.server, Token.of(4), Interest.READABLE));
+                second.close();
+                third.registry().register(pair.server, Token.of(4), Interest.READABLE);
+                pair.client.write(ByteBuffer.wrap(new byte[] {1}));
+                expectEvent(third, Events.withCapacity(4), 4, NetTestSupport.Seen::readable, "registered in the third");
+            }
+        }
+    }
+
     @Test
     void shouldBecomeWritableWhenConnected() throws IOException {
         try (Poll poll = Poll.open(backend()); TcpListener listener = TcpListener.bind(anyLocal());

@@ -1,0 +1,352 @@
+package io.jmio.poll.spi;
+
+import io.jmio.poll.ClosedPollException;
+import io.jmio.poll.Interest;
+import io.jmio.poll.Registry;
+import io.jmio.poll.Source;
+import io.jmio.poll.SyscallFailure;
+import io.jmio.poll.Token;
+import io.jmio.poll.Trigger;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * An owned kernel handle (a Unix file descriptor or a Windows {@code SOCKET}) that is never released
+ * to the kernel while a thread is inside an operation on it, so that a number the kernel hands out
+ * again after {@code close} is never read, written or registered through the old owner.
+ *
+ * <p><b>The rule.</b> Every operation brackets its system call with {@link #acquire()} and
+ * {@link #release()}. {@link #close()} marks the handle closed (later acquires fail with
+ * {@link ClosedChannelException}), deregisters it from the poll it is registered with, and drops the
+ * owner's reference; whoever drops the last reference, the closer or the last operation still in
+ * flight, closes the handle ({@link #closeHandle}). Close is never retried.
+ *
+ * <pre>{@code
+ * long h = guard.acquire();          // ClosedChannelException once closed
+ * try {
+ *     n = sockets.read(h, dst, false);
+ * } finally {
+ *     guard.release();               // the last one out closes
+ * }
+ * }</pre>
+ *
+ * <p><b>State</b> is one {@code long}: a closed bit and the count of references (the owner's, plus one
+ * per operation in flight). {@link #acquire()} is one compare-and-set, {@link #release()} one
+ * atomic add; neither allocates nor locks. Once the closed bit is set the count only falls, so it
+ * reaches zero exactly once and the handle is closed exactly once.
+ *
+ * <p><b>Registration.</b> {@link #register}, {@link #reregister} and {@link #deregister} run inside
+ * the guard too and remember the {@link Registry} the handle is registered with. Registering with a
+ * second poll while registered with a first, still open one is refused with an
+ * {@link IllegalStateException}, on every backend (epoll itself would accept it, and both loops would
+ * then race to read the socket; mio refuses it too). Remembering it also lets close deregister it
+ * (a poll reports nothing for a closed socket, even while an operation in flight keeps the number
+ * open; on backends that keep handles in queued submissions, deregistering is what
+ * flushes them). A registration made by an operation that raced close is removed by the final
+ * closer. A failure to deregister is reported by {@link #close()} after the handle is closed;
+ * {@code ENOENT} and a closed poll are not failures (nothing is left to remove).
+ *
+ * <p><b>When the last one out is an operation</b>, the failure of the deferred close (only
+ * {@code EBADF}, a handle closed behind jmio's back, in practice) is thrown by that operation's
+ * {@link #release()}.
+ *
+ * <p>Threading: every method is thread-safe; {@link #close()} may be called from any thread at any
+ * time, also while other threads are inside operations.
+ */
+public abstract class HandleGuard {
+    private static final long CLOSED = 1L << 62;
+    private static final VarHandle STATE;
+    private static final VarHandle REGISTRY;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(HandleGuard.class, "state", long.class);
+            REGISTRY = lookup.findVarHandle(HandleGuard.class, "registry", Registry.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The handle; owned by this guard. */
+    protected final long handle;
+    /** The closed bit and the reference count; starts with the owner's reference. */
+    private volatile long state = 1;
+    /** The registry the handle is registered with, or null. */
+    private volatile Registry registry;
+
+    /**
+     * An operation on the handle, for the calls that are not on a hot path (it is a lambda, and
+     * capturing lambdas allocate).
+     *
+     * @param <T> the result
+     */
+    @FunctionalInterface
+    public interface Call<T> {
+        /**
+         * @param handle the open handle
+         * @return the result
+         * @throws IOException from the system call
+         */
+        T apply(long handle) throws IOException;
+    }
+
+    /** An operation on the handle without a result; see {@link Call}. */
+    @FunctionalInterface
+    public interface Run {
+        /**
+         * @param handle the open handle
+         * @throws IOException from the system call
+         */
+        void run(long handle) throws IOException;
+    }
+
+    /**
+     * @param handle an open handle, now owned by this guard
+     */
+    protected HandleGuard(long handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Enters an operation: the handle stays open until the matching {@link #release()}.
+     *
+     * @return the handle
+     * @throws ClosedChannelException if {@link #close()} was called
+     */
+    public final long acquire() throws ClosedChannelException {
+        long s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) {
+                throw new UseAfterClose(describe());
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s + 1));
+        return handle;
+    }
+
+    /**
+     * Leaves an operation; after {@link #close()}, the last one out closes the handle.
+     *
+     * @throws IOException if this was the last one out and closing failed
+     */
+    public final void release() throws IOException {
+        if ((long) STATE.getAndAdd(this, -1L) == CLOSED + 1) {
+            closeNow();
+        }
+    }
+
+    /**
+     * Runs {@code call} inside the guard (for calls off the hot path).
+     *
+     * @param call the operation
+     * @param <T>  its result
+     * @return what it returned
+     * @throws IOException from the operation, or {@link ClosedChannelException} if closed
+     */
+    public final <T> T call(Call<T> call) throws IOException {
+        long h = acquire();
+        try {
+            return call.apply(h);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Runs {@code run} inside the guard (for calls off the hot path).
+     *
+     * @param run the operation
+     * @throws IOException from the operation, or {@link ClosedChannelException} if closed
+     */
+    public final void run(Run run) throws IOException {
+        long h = acquire();
+        try {
+            run.run(h);
+        } finally {
+            release();
+        }
+    }
+
+    /** @return the handle, open or not (diagnostics; it may be closed, or reused, once closed) */
+    public final long handle() {
+        return handle;
+    }
+
+    /** @return true once {@link #close()} was called (the handle itself may still be open for an operation in flight) */
+    public final boolean isClosed() {
+        return (state & CLOSED) != 0;
+    }
+
+    /** @return the registry the handle is registered with through this guard, or null */
+    protected final Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Registers the handle as {@link #source()}, inside the guard.
+     *
+     * @throws IOException           from the backend, or {@link ClosedChannelException} if closed
+     * @throws IllegalStateException if registered with another poll that is still open
+     */
+    public final void register(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
+        acquire();
+        try {
+            Registry current = registry;
+            if (current != null && !current.isSamePoll(r) && !current.isPollClosed()) {
+                throw new IllegalStateException(describe() + " is registered with another Poll (" + current.backendName()
+                        + "); deregister it there first: two polls would race to read it");
+            }
+            source().register(r, token, interests, trigger);
+            remember(r);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Reregisters the handle, inside the guard.
+     *
+     * @throws IOException from the backend, or {@link ClosedChannelException} if closed
+     */
+    public final void reregister(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
+        acquire();
+        try {
+            source().reregister(r, token, interests, trigger);
+            remember(r);
+        } finally {
+            release();
+        }
+    }
+
+    private void remember(Registry r) {
+        if (registry != r) {
+            registry = r;
+        }
+    }
+
+    /**
+     * Deregisters the handle, inside the guard.
+     *
+     * @throws IOException from the backend, or {@link ClosedChannelException} if closed
+     */
+    public final void deregister(Registry r) throws IOException {
+        acquire();
+        try {
+            source().deregister(r);
+            Registry current = registry;
+            if (current != null && current.isSamePoll(r)) {
+                REGISTRY.compareAndSet(this, current, (Registry) null);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Forgets the registration without telling the poll (it is gone already: its poll closed, or it
+     * was removed by other means).
+     */
+    protected final void forgetRegistration() {
+        registry = null;
+    }
+
+    /**
+     * Closes: the first call marks the handle closed, deregisters it and drops the owner's
+     * reference; if no operation is in flight the handle is closed before this returns, else by
+     * the last operation to leave. Later calls do nothing.
+     *
+     * @throws IOException from the close call, or from the deregistration (the handle is closed, or
+     *                     will be, either way)
+     */
+    public final void close() throws IOException {
+        long s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) {
+                return;
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s | CLOSED));
+        IOException failure = deregisterQuietly(); // the owner's reference keeps the handle open for this
+        try {
+            release();
+        } catch (IOException e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The last one out: removes a registration that raced close, then closes the handle. */
+    private void closeNow() throws IOException {
+        IOException failure = deregisterQuietly();
+        try {
+            closeHandle(handle);
+        } catch (IOException e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Deregisters from the remembered registry, once; returns a real failure instead of throwing it. */
+    private IOException deregisterQuietly() {
+        Registry r = (Registry) REGISTRY.getAndSet(this, (Registry) null);
+        if (r == null) {
+            return null;
+        }
+        try {
+            source().deregister(r);
+            return null;
+        } catch (ClosedPollException e) {
+            return null; // the poll is closed: it holds nothing of this handle any more
+        } catch (IOException e) {
+            return e instanceof SyscallFailure && "ENOENT".equals(((SyscallFailure) e).errnoName()) ? null : e;
+        }
+    }
+
+    /** @return the raw source the handle registers as ({@code SourceFd} or {@code SourceSocket}) */
+    protected abstract Source source();
+
+    /**
+     * Releases the handle to the kernel: called exactly once, when the last reference is dropped.
+     *
+     * @param handle the handle
+     * @throws IOException from the close call (never retried)
+     */
+    protected abstract void closeHandle(long handle) throws IOException;
+
+    /** @return the handle in words, for messages, e.g. {@code fd 7} */
+    protected abstract String describe();
+
+    @Override
+    public String toString() {
+        return describe() + (isClosed() ? " (closed)" : "");
+    }
+
+    /** A {@link ClosedChannelException} that says what was closed (the JDK's has no message). */
+    private static final class UseAfterClose extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String what;
+
+        UseAfterClose(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public String getMessage() {
+            return "used after close(): this socket or pipe end (formerly " + what + ") is closed";
+        }
+    }
+}

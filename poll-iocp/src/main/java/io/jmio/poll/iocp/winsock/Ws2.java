@@ -1,4 +1,4 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;

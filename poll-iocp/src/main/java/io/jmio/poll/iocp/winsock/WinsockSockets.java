@@ -1,4 +1,4 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.posix.NativeMemory;
@@ -91,8 +91,8 @@ public class WinsockSockets extends SocketSystem {
     private final ThreadLocal<Pointer> sockaddrPointer;
 
     /**
-     * Loads {@code ws2_32} and calls {@code WSAStartup(2.2)}; used by {@link SocketSystem#current()} on
-     * Windows.
+     * Loads {@code ws2_32} and calls {@code WSAStartup(2.2)}; used on Windows through
+     * {@link WinsockSocketsProvider}.
      *
      * @throws IllegalStateException if Winsock cannot be loaded or started
      */

@@ -10,6 +10,10 @@ import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking TCP listening socket, as mio's {@code TcpListener}: register it for
@@ -49,6 +53,7 @@ public final class TcpListener implements Source, AutoCloseable {
     public static final int DEFAULT_BACKLOG = 1024;
 
     private static final SocketSystem SYS = NetSocket.SYS;
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
 
     private final NetSocket fd;
     private final boolean v6;
@@ -77,11 +82,41 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE}
      */
     public static TcpListener bind(InetSocketAddress address, int backlog) throws IOException {
+        return bind(address, backlog, NO_OPTIONS);
+    }
+
+    /**
+     * Opens a listener, sets {@code options} (e.g. {@code SO_REUSEPORT}, {@code IPV6_V6ONLY},
+     * {@code SO_RCVBUF}), then binds and listens with {@link #DEFAULT_BACKLOG}.
+     *
+     * @param address a resolved address
+     * @param options options to set before binding
+     * @return the listener
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a listener's or the OS lacks it
+     */
+    public static TcpListener bind(InetSocketAddress address, SocketConfig options) throws IOException {
+        return bind(address, DEFAULT_BACKLOG, options);
+    }
+
+    /**
+     * @param address a resolved address
+     * @param backlog the length of the queue of pending connections
+     * @param options options to set before binding
+     * @return the listener
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a listener's or the OS lacks it
+     */
+    public static TcpListener bind(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
         InetSockets.checkResolved(address);
+        Objects.requireNonNull(options, "options");
         boolean v6 = InetSockets.isV6(address);
         long fd = SYS.open(v6, true);
         try {
-            SYS.bindAndListen(fd, address, backlog);
+            SYS.prepareListener(fd);
+            OptionMapping.apply(SYS, fd, OptionMapping.Kind.TCP_LISTENER, v6, options);
+            SYS.bind(fd, address);
+            SYS.listen(fd, backlog);
         } catch (IOException | RuntimeException e) {
             SYS.closeQuietly(fd, e);
             throw e;
@@ -136,6 +171,42 @@ public final class TcpListener implements Source, AutoCloseable {
      */
     public SyscallException takeError() throws IOException {
         return SYS.takeError(fd.checkOpen());
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> TcpListener setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(SYS, OptionMapping.Kind.TCP_LISTENER, v6);
     }
 
     /**

@@ -14,6 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking TCP connection, as mio's {@code TcpStream}: from {@link #connect} or
@@ -54,6 +57,7 @@ import java.util.Objects;
  */
 public final class TcpStream implements Source, AutoCloseable {
     private static final SocketSystem SYS = NetSocket.SYS;
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
 
     private final NetSocket fd;
     private final boolean v6;
@@ -73,10 +77,26 @@ public final class TcpStream implements Source, AutoCloseable {
      * @throws IOException if the socket cannot be opened, or {@code connect} fails at once
      */
     public static TcpStream connect(InetSocketAddress address) throws IOException {
+        return connect(address, NO_OPTIONS);
+    }
+
+    /**
+     * Opens a socket, sets {@code options} (e.g. a {@code SO_RCVBUF} large enough for the window scale
+     * the handshake announces), then starts connecting as {@link #connect(InetSocketAddress)} does.
+     *
+     * @param address a resolved address
+     * @param options options to set before connecting
+     * @return the (possibly still connecting) stream
+     * @throws IOException                   if the socket cannot be opened, or {@code connect} fails at once
+     * @throws UnsupportedOperationException if an option is not a stream's or the OS lacks it
+     */
+    public static TcpStream connect(InetSocketAddress address, SocketConfig options) throws IOException {
         InetSockets.checkResolved(address);
+        Objects.requireNonNull(options, "options");
         boolean v6 = InetSockets.isV6(address);
         long fd = SYS.open(v6, true);
         try {
+            OptionMapping.apply(SYS, fd, OptionMapping.Kind.TCP_STREAM, v6, options);
             SYS.connect(fd, address);
         } catch (IOException | RuntimeException e) {
             SYS.closeQuietly(fd, e);
@@ -326,6 +346,42 @@ public final class TcpStream implements Source, AutoCloseable {
      */
     public int receiveBufferSize() throws IOException {
         return SYS.option(fd.checkOpen(), Option.RECEIVE_BUFFER);
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> TcpStream setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_STREAM, v6, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_STREAM, v6, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(SYS, OptionMapping.Kind.TCP_STREAM, v6);
     }
 
     /**

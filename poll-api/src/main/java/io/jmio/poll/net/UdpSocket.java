@@ -15,6 +15,9 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking UDP socket, as mio's {@code UdpSocket}: unconnected ({@link #sendTo},
@@ -46,6 +49,8 @@ public final class UdpSocket implements Source, AutoCloseable {
     private static final SocketSystem SYS = NetSocket.SYS;
 
     private final NetSocket fd;
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
+
     private final boolean v6;
 
     private UdpSocket(long handle, boolean v6) {
@@ -59,10 +64,26 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE}
      */
     public static UdpSocket bind(InetSocketAddress address) throws IOException {
+        return bind(address, NO_OPTIONS);
+    }
+
+    /**
+     * Opens a socket, sets {@code options} (e.g. {@code SO_REUSEPORT}, {@code IPV6_V6ONLY},
+     * {@code SO_RCVBUF}), then binds it.
+     *
+     * @param address a resolved address; port 0 picks a free port
+     * @param options options to set before binding
+     * @return the socket
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a UDP socket's or the OS lacks it
+     */
+    public static UdpSocket bind(InetSocketAddress address, SocketConfig options) throws IOException {
+        Objects.requireNonNull(options, "options");
         InetSockets.checkResolved(address);
         boolean v6 = InetSockets.isV6(address);
         long fd = SYS.open(v6, false);
         try {
+            OptionMapping.apply(SYS, fd, OptionMapping.Kind.UDP, v6, options);
             SYS.bind(fd, address);
         } catch (IOException | RuntimeException e) {
             SYS.closeQuietly(fd, e);
@@ -358,6 +379,42 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public SyscallException takeError() throws IOException {
         return SYS.takeError(fd.checkOpen());
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UdpSocket setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(SYS, OptionMapping.Kind.UDP, v6);
     }
 
     /**

@@ -16,6 +16,10 @@ import io.jmio.poll.posix.SocketIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import io.jmio.poll.net.JmioSocketOptions;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking Unix-domain datagram socket, as mio's {@code UnixDatagram}: {@link #bind bound} to a
@@ -172,6 +176,42 @@ public final class UnixDatagram implements Source, AutoCloseable {
      */
     public SyscallException takeError() throws IOException {
         return Posix.takeSocketError(fd.checkOpen());
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UnixDatagram setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_DATAGRAM, false, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_DATAGRAM, false, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_DATAGRAM, false);
     }
 
     /**

@@ -11,6 +11,11 @@ import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
 
 import java.io.IOException;
+import io.jmio.poll.net.JmioSocketOptions;
+import io.jmio.poll.net.SocketConfig;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking Unix-domain listening socket, as mio's {@code UnixListener}: register it for
@@ -31,6 +36,8 @@ import java.io.IOException;
  * and deregistered through any {@link Registry}.
  */
 public final class UnixListener implements Source, AutoCloseable {
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
+
     private final OwnedFd fd;
 
     private UnixListener(int fd) {
@@ -43,9 +50,22 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE} if the path exists
      */
     public static UnixListener bind(UnixAddress address) throws IOException {
+        return bind(address, NO_OPTIONS);
+    }
+
+    /**
+     * @param address a path or abstract name
+     * @param options options to set before binding ({@code SO_RCVBUF})
+     * @return the listener, with a backlog of 1024
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE} if the path exists
+     * @throws UnsupportedOperationException if an option is not a Unix listener's
+     */
+    public static UnixListener bind(UnixAddress address, SocketConfig options) throws IOException {
         UnixOnly.check("UnixListener.bind");
+        java.util.Objects.requireNonNull(options, "options");
         int fd = UnixSockets.open(SocketConstants.SOCK_STREAM);
         try {
+            OptionMapping.apply(UnixSockets.SYS, fd, OptionMapping.Kind.UNIX_LISTENER, false, options);
             UnixSockets.bind(fd, address);
             Posix.listen(fd, 1024);
         } catch (IOException | RuntimeException e) {
@@ -78,6 +98,42 @@ public final class UnixListener implements Source, AutoCloseable {
      */
     public SyscallException takeError() throws IOException {
         return Posix.takeSocketError(fd.checkOpen());
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UnixListener setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_LISTENER, false, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_LISTENER, false, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_LISTENER, false);
     }
 
     /**

@@ -38,6 +38,14 @@ class IocpWindowsNetTest {
     }
 
     @Nested
+    class Options extends SocketOptionContract {
+        @Override
+        protected PollBackend backend() {
+            return iocp();
+        }
+    }
+
+    @Nested
     class Stream extends TcpStreamContract {
         @Override
         protected PollBackend backend() {

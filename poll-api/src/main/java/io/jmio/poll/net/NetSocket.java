@@ -167,6 +167,33 @@ final class NetSocket {
         }
     }
 
+    /**
+     * Gives the handle up without closing it: this object then acts as closed, and the caller owns the
+     * handle. On Windows a registered socket is deregistered first, as {@link #close()} does, since the
+     * IOCP backend's state for it would otherwise outlive this object.
+     *
+     * @return the handle
+     * @throws IOException if closed or released already, or from the deregistration
+     */
+    long release() throws IOException {
+        // Close-guard hook: once operations hold the handle while they run (issue 12 point 1), release must
+        // mark the socket closed and then wait for the last in-flight operation to leave, as close does,
+        // before returning the handle; today it only stops operations that start afterwards.
+        if (!closed.compareAndSet(false, true)) {
+            throw new UseAfterClose(SYS.describe(handle));
+        }
+        Registry r = registry;
+        if (REARMS && r != null) {
+            registry = null;
+            try {
+                socketSource.deregister(r);
+            } catch (ClosedPollException e) {
+                // The poll is closed: nothing of this socket remains in it.
+            }
+        }
+        return handle;
+    }
+
     boolean isClosed() {
         return closed.get();
     }

@@ -6,6 +6,8 @@ import io.jmio.poll.Source;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Adoption;
+import io.jmio.poll.posix.SocketConstants;
 import io.jmio.poll.spi.SocketSystem;
 import io.jmio.poll.spi.SocketSystem.Option;
 
@@ -415,6 +417,67 @@ public final class UdpSocket implements Source, AutoCloseable {
     /** @return the options {@link #setOption} takes on this socket, on this OS */
     public Set<SocketOption<?>> supportedOptions() {
         return OptionMapping.supported(SYS, OptionMapping.Kind.UDP, v6);
+    }
+
+    /**
+     * Adopts a UDP descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link io.jmio.poll.unix.SocketActivation}): its kind is checked with the kernel (family, type and
+     * listening state, so a datagram or listening socket is refused), then it is made non-blocking and
+     * close-on-exec, and this object owns it from then on. A descriptor that fails a check is left open
+     * and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UdpSocket, owning {@code fd}
+     * @throws IllegalArgumentException      if {@code fd} is not such a socket
+     * @throws UnsupportedOperationException on Windows, whose sockets are not descriptors
+     * @throws IOException                   from the checking calls, e.g. {@code EBADF}
+     */
+    public static UdpSocket fromFd(int fd) throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.fromFd");
+        boolean v6 = Adoption.adopt(fd, Adoption.Family.INET, SocketConstants.SOCK_DGRAM, false, "UdpSocket");
+        return new UdpSocket(fd, v6);
+    }
+
+    /**
+     * Takes the socket out of a JDK {@link java.nio.channels.DatagramChannel}: the channel's descriptor is duplicated and adopted as
+     * {@link #fromFd} does, and the channel is closed; the socket itself stays open, now owned by the
+     * returned object. Reaching the descriptor needs what {@link ChannelSource} needs
+     * ({@value ChannelSource#REQUIRED_FLAG}).
+     *
+     * @param channel an open channel
+     * @return the UdpSocket
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached, or on Windows
+     * @throws IOException                   from the calls
+     */
+    public static UdpSocket fromChannel(java.nio.channels.DatagramChannel channel) throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.fromChannel");
+        int fd = Adoption.fromChannel(channel, Adoption.Family.INET, SocketConstants.SOCK_DGRAM, false, "UdpSocket");
+        return new UdpSocket(fd, Adoption.isInet6(fd));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException                   if closed or released already
+     * @throws UnsupportedOperationException on Windows (see {@link #releaseHandle()})
+     */
+    public int releaseFd() throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.releaseFd");
+        return (int) fd.release();
+    }
+
+    /**
+     * Hands the socket back as {@link #releaseFd()} does, on any OS (on Windows the {@code SOCKET} is
+     * first deregistered from the Poll it was last registered with, as {@link #close()} does).
+     *
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows)
+     * @throws IOException if closed or released already
+     */
+    public long releaseHandle() throws IOException {
+        return fd.release();
     }
 
     /**

@@ -44,6 +44,23 @@ public final class OwnedFd implements Source {
         return fd;
     }
 
+    /**
+     * Gives the descriptor up without closing it: from now on this object acts as closed (every use
+     * reports {@link ClosedChannelException}) and the caller owns the number, registrations included.
+     *
+     * @return the descriptor
+     * @throws ClosedChannelException if closed or released already
+     */
+    public int release() throws ClosedChannelException {
+        // Close-guard hook: once operations hold the descriptor while they run (issue 12 point 1), this
+        // must mark the object closed and then wait for the last in-flight operation to leave, as close
+        // does, before handing the number out; today it only stops later operations.
+        if (!closed.compareAndSet(false, true)) {
+            throw new UseAfterClose(fd);
+        }
+        return fd;
+    }
+
     /** @return the descriptor number, open or not (for diagnostics) */
     public int rawFd() {
         return fd;

@@ -8,6 +8,7 @@ import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
 import io.jmio.poll.net.TruncatedDatagramException;
+import io.jmio.poll.posix.Adoption;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
@@ -212,6 +213,34 @@ public final class UnixDatagram implements Source, AutoCloseable {
     /** @return the options {@link #setOption} takes on this socket, on this OS */
     public Set<SocketOption<?>> supportedOptions() {
         return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_DATAGRAM, false);
+    }
+
+    /**
+     * Adopts a Unix-domain datagram descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link SocketActivation}): its kind is checked with the kernel (family, type, listening state),
+     * then it is made non-blocking and close-on-exec, and this object owns it. A descriptor that fails a
+     * check is left open and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UnixDatagram, owning {@code fd}
+     * @throws IllegalArgumentException if {@code fd} is not such a socket
+     * @throws IOException              from the checking calls, e.g. {@code EBADF}
+     */
+    public static UnixDatagram fromFd(int fd) throws IOException {
+        UnixOnly.check("UnixDatagram.fromFd");
+        Adoption.adopt(fd, Adoption.Family.UNIX, SocketConstants.SOCK_DGRAM, false, "UnixDatagram");
+        return new UnixDatagram(fd);
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException if closed or released already
+     */
+    public int releaseFd() throws IOException {
+        return fd.release();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.jmio.poll.Source;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Adoption;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
@@ -134,6 +135,51 @@ public final class UnixListener implements Source, AutoCloseable {
     /** @return the options {@link #setOption} takes on this socket, on this OS */
     public Set<SocketOption<?>> supportedOptions() {
         return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_LISTENER, false);
+    }
+
+    /**
+     * Adopts a listening Unix-domain descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link SocketActivation}): its kind is checked with the kernel (family, type, listening state),
+     * then it is made non-blocking and close-on-exec, and this object owns it. A descriptor that fails a
+     * check is left open and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UnixListener, owning {@code fd}
+     * @throws IllegalArgumentException if {@code fd} is not such a socket
+     * @throws IOException              from the checking calls, e.g. {@code EBADF}
+     */
+    public static UnixListener fromFd(int fd) throws IOException {
+        UnixOnly.check("UnixListener.fromFd");
+        Adoption.adopt(fd, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, true, "UnixListener");
+        return new UnixListener(fd);
+    }
+
+    /**
+     * Takes the socket out of a JDK Unix-domain {@link java.nio.channels.ServerSocketChannel} (JDK 16+): its descriptor is
+     * duplicated and adopted as {@link #fromFd} does, and the channel closed; the socket stays open,
+     * owned by the returned object. Needs {@value io.jmio.poll.net.ChannelSource#REQUIRED_FLAG}.
+     *
+     * @param channel an open channel of family {@code UNIX}
+     * @return the UnixListener
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached
+     * @throws IOException                   from the calls
+     */
+    public static UnixListener fromChannel(java.nio.channels.ServerSocketChannel channel) throws IOException {
+        UnixOnly.check("UnixListener.fromChannel");
+        return new UnixListener(Adoption.fromChannel(channel, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, true,
+                "UnixListener"));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException if closed or released already
+     */
+    public int releaseFd() throws IOException {
+        return fd.release();
     }
 
     /**

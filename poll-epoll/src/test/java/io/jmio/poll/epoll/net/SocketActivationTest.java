@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -35,10 +37,14 @@ class SocketActivationTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();     // free now; the tool binds it a moment later
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process tool = new ProcessBuilder(TOOL.toString(), "-l", "127.0.0.1:" + port, java,
-                "-cp", System.getProperty("java.class.path"), ActivatedServer.class.getName())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(TOOL.toString(), "-l", "127.0.0.1:" + port,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Runtime.version().feature() >= 24) {
+            command.add("--enable-native-access=ALL-UNNAMED");     // jnr-ffi on JDK 24+, as CI runs it
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ActivatedServer.class.getName()));
+        Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder log = new StringBuilder();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(tool.getInputStream(), StandardCharsets.UTF_8));

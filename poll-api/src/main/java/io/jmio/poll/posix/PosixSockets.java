@@ -127,7 +127,7 @@ public final class PosixSockets extends SocketSystem {
     }
 
     @Override
-    public SyscallException takeError(long s) throws IOException {
+    public IOException takeError(long s) throws IOException {
         return Posix.takeSocketError((int) s);
     }
 

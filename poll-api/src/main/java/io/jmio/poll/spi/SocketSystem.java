@@ -34,8 +34,10 @@ import java.util.ServiceLoader;
  * <p><b>Conventions</b> (the JDK channels'): stream reads return the bytes read, 0 if they would
  * block, -1 at end of stream; writes return the bytes written, 0 if they would block; datagram
  * receives return the length, -1 if they would block; {@link #accept} returns {@link #NO_SOCKET} if
- * nothing is pending. Failures are {@link SyscallException}s with portable errno names where one
- * exists ({@code ECONNREFUSED}, {@code EADDRINUSE}, ...), the native name in the message.
+ * nothing is pending. Failures of socket calls are built by {@link SyscallErrors#socketError} from
+ * portable errno names ({@code ECONNREFUSED}, {@code EADDRINUSE}, ...), the native name in the
+ * message: {@code ConnectException}, {@code BindException}, {@code SocketException} subclasses that
+ * implement {@link io.jmio.poll.SyscallFailure}.
  *
  * <p><b>Selection.</b> The system property {@value #PROPERTY} may name an implementation class (public,
  * with a public no-argument constructor) that replaces the provider's choice; it exists for tests that
@@ -304,10 +306,11 @@ public abstract class SocketSystem {
 
     /**
      * @param s a socket
-     * @return its pending error ({@code SO_ERROR}), cleared, or null
+     * @return its pending error ({@code SO_ERROR}), cleared, or null; built by
+     *         {@link SyscallErrors#socketError} with the call named {@code SO_ERROR}
      * @throws IOException if reading it fails
      */
-    public abstract SyscallException takeError(long s) throws IOException;
+    public abstract IOException takeError(long s) throws IOException;
 
     /**
      * @param s    a socket

@@ -19,7 +19,7 @@ import jnr.ffi.types.size_t;
  * are bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
  * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec).
  *
- * <p><b>Why {@code kevent}'s timeout is a {@link Pointer}.</b> jnr-ffi 2.2.17 compiles calls whose
+ * <p><b>Why {@code kevent}'s timeout is a {@link Pointer}.</b> jnr-ffi (2.2.17, and still 2.3.0) compiles calls whose
  * arguments are all primitives into an x86_64 (and aarch64) machine-code stub, and that stub loads the
  * sixth integer argument from the wrong stack slot (the return address). {@code kevent} has six, so
  * its last one is an object: jnr-ffi then takes its generic invoker, which passes all six correctly.

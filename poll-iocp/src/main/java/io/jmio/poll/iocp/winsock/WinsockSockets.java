@@ -1,6 +1,5 @@
 package io.jmio.poll.iocp.winsock;
 
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.SocketIo;
@@ -128,7 +127,7 @@ public class WinsockSockets extends SocketSystem {
         return runtime != null ? LastError.getLastError(runtime) : lib.WSAGetLastError();
     }
 
-    private SyscallException fail(String call, long s) {
+    private IOException fail(String call, long s) {
         return WinsockErrors.exception(call, lastError(), describe(s));
     }
 
@@ -460,7 +459,7 @@ public class WinsockSockets extends SocketSystem {
     }
 
     @Override
-    public SyscallException takeError(long s) throws IOException {
+    public IOException takeError(long s) throws IOException {
         int error = getInt(s, SOL_SOCKET, SO_ERROR);
         return error == 0 ? null : WinsockErrors.exception("SO_ERROR", error, describe(s));
     }

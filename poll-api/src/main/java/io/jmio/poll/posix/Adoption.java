@@ -1,6 +1,7 @@
 package io.jmio.poll.posix;
 
 import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallFailure;
 
 import java.io.IOException;
 
@@ -61,8 +62,7 @@ public final class Adoption {
         try {
             actualType = Posix.getIntOption(fd, SC.solSocket, SC.soType);
         } catch (IOException e) {
-            // (Once socket failures carry SyscallFailure rather than extend SyscallException, test that here.)
-            if (e instanceof SyscallException se && "ENOTSOCK".equals(se.errnoName())) {
+            if (e instanceof SyscallFailure f && "ENOTSOCK".equals(f.errnoName())) {
                 throw new IllegalArgumentException("fd " + fd + " is not a socket: cannot adopt it as a " + what, e);
             }
             throw e;

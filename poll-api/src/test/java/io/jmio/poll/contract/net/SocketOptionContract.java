@@ -27,6 +27,7 @@ import io.jmio.poll.unix.UnixListener;
 import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -239,7 +240,7 @@ public abstract class SocketOptionContract {
         }
         try (Poll poll = Poll.open(backend()); TcpListener first = TcpListener.bind(anyLocal(), reusePort)) {
             InetSocketAddress shared = first.localAddress();
-            IOException refused = assertThrows(IOException.class, () -> TcpListener.bind(shared).close());
+            BindException refused = assertThrows(BindException.class, () -> TcpListener.bind(shared).close());
             assertTrue(refused.getMessage().contains("EADDRINUSE"), "a socket without SO_REUSEPORT cannot join: " + refused);
             try (TcpListener second = TcpListener.bind(shared, reusePort)) {
                 assertEquals(shared, second.localAddress());

@@ -71,7 +71,10 @@ public final class SocketConstants {
     public final int soKeepAlive;
     /** {@code SO_LINGER} in seconds ({@code SO_LINGER_SEC} on macOS, whose {@code SO_LINGER} counts ticks). */
     public final int soLinger;
-    /** {@code SO_NOSIGPIPE} (macOS, which has no {@code MSG_NOSIGNAL}), or {@link #NONE}. */
+    /**
+     * {@code SO_NOSIGPIPE} (macOS), or {@link #NONE}. Recent XNU headers define {@code MSG_NOSIGNAL}
+     * too, older macOS releases do not, so jmio sets this option on every socket there instead.
+     */
     public final int soNoSigPipe;
     /** {@code IP_TTL}. */
     public final int ipTtl;

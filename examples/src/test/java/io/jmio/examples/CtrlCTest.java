@@ -24,7 +24,8 @@ class CtrlCTest {
     private static final Pattern LISTENING = Pattern.compile("listening on [0-9.]+:(\\d+)");
 
     @ParameterizedTest
-    @ValueSource(classes = {EchoServer.class, HttpServer.class, UdpEchoServer.class, DelayServer.class})
+    @ValueSource(classes = {EchoServer.class, HttpServer.class, MultiLoopHttpServer.class, UdpEchoServer.class,
+        DelayServer.class})
     void shouldExitCleanlyOnSigint(Class<?> main) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Runtime.version().feature() >= 24) {

@@ -99,4 +99,43 @@ class HttpServerTest {
                     || err.toLowerCase().contains("reusing existing connection"), "keep-alive: " + err);
         }
     }
+
+    /** Runs a tool to completion (bounded), returning its standard output; fails with its error output. */
+    private static String run(long seconds, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();   // ends when the tool exits (or is killed below)
+        boolean exited = p.waitFor(seconds, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertTrue(exited, () -> String.join(" ", command) + " did not finish: " + text);
+        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed: " + text);
+        return text;
+    }
+
+    @Test
+    void shouldServeApacheBenchWithKeepAlive() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ab")), "ab is not installed (apt-get install apache2-utils)");
+        try (Running<HttpServer> running = new Running<>(new HttpServer(new InetSocketAddress("127.0.0.1", 0)))) {
+            // ab speaks HTTP/1.0 and, with -k, waits for "Connection: keep-alive" before reusing a connection;
+            // -s 10 bounds each wait, so a server that keeps the connection without saying so fails here.
+            String out = run(60, "/usr/bin/ab", "-k", "-q", "-s", "10", "-n", "2000", "-c", "8",
+                    "http://127.0.0.1:" + running.address.getPort() + "/");
+            assertTrue(out.contains("Complete requests:      2000"), out);
+            assertTrue(out.contains("Failed requests:        0"), out);
+            assertTrue(out.contains("Keep-Alive requests:    2000"), "every request on a kept connection: " + out);
+        }
+    }
+
+    @Test
+    void shouldServeWrkWithoutErrors() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")), "wrk is not installed (apt-get install wrk)");
+        try (Running<HttpServer> running = new Running<>(new HttpServer(new InetSocketAddress("127.0.0.1", 0)))) {
+            String out = run(30, "/usr/bin/wrk", "-t1", "-c8", "-d1s", "--timeout", "5s",
+                    "http://127.0.0.1:" + running.address.getPort() + "/");
+            assertTrue(out.contains("Requests/sec:"), out);
+            assertTrue(!out.contains("Socket errors") && !out.contains("Non-2xx"), "no errors, all 200: " + out);
+        }
+    }
 }

@@ -29,6 +29,14 @@ final class InetSockets {
         return address;
     }
 
+    /** Refuses adoption and hand-back by descriptor where sockets are not descriptors (Windows). */
+    static void checkDescriptors(String what) {
+        if (!SYS.handlesAreFileDescriptors()) {
+            throw new UnsupportedOperationException(what + " is unsupported on " + SYS.osName() + " (" + SYS.name()
+                    + "): its sockets are SOCKET handles, not file descriptors");
+        }
+    }
+
     static boolean isV6(InetSocketAddress address) {
         return address.getAddress() instanceof Inet6Address;
     }

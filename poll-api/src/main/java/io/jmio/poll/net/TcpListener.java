@@ -5,10 +5,16 @@ import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Adoption;
+import io.jmio.poll.posix.SocketConstants;
 import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking TCP listening socket, as mio's {@code TcpListener}: register it for
@@ -51,6 +57,7 @@ public final class TcpListener implements Source, AutoCloseable {
     public static final int DEFAULT_BACKLOG = 1024;
 
     private static final SocketSystem SYS = NetSocket.SYS;
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
 
     private final NetSocket fd;
     private final boolean v6;
@@ -79,11 +86,41 @@ public final class TcpListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE}
      */
     public static TcpListener bind(InetSocketAddress address, int backlog) throws IOException {
+        return bind(address, backlog, NO_OPTIONS);
+    }
+
+    /**
+     * Opens a listener, sets {@code options} (e.g. {@code SO_REUSEPORT}, {@code IPV6_V6ONLY},
+     * {@code SO_RCVBUF}), then binds and listens with {@link #DEFAULT_BACKLOG}.
+     *
+     * @param address a resolved address
+     * @param options options to set before binding
+     * @return the listener
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a listener's or the OS lacks it
+     */
+    public static TcpListener bind(InetSocketAddress address, SocketConfig options) throws IOException {
+        return bind(address, DEFAULT_BACKLOG, options);
+    }
+
+    /**
+     * @param address a resolved address
+     * @param backlog the length of the queue of pending connections
+     * @param options options to set before binding
+     * @return the listener
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a listener's or the OS lacks it
+     */
+    public static TcpListener bind(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
         InetSockets.checkResolved(address);
+        Objects.requireNonNull(options, "options");
         boolean v6 = InetSockets.isV6(address);
         long fd = SYS.open(v6, true);
         try {
-            SYS.bindAndListen(fd, address, backlog);
+            SYS.prepareListener(fd);
+            OptionMapping.apply(SYS, fd, OptionMapping.Kind.TCP_LISTENER, v6, options);
+            SYS.bind(fd, address);
+            SYS.listen(fd, backlog);
         } catch (IOException | RuntimeException e) {
             SYS.closeQuietly(fd, e);
             throw e;
@@ -145,6 +182,103 @@ public final class TcpListener implements Source, AutoCloseable {
      */
     public IOException takeError() throws IOException {
         return fd.call(h -> SYS.takeError(h));
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> TcpListener setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(SYS, OptionMapping.Kind.TCP_LISTENER, v6);
+    }
+
+    /**
+     * Adopts a listening TCP descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link io.jmio.poll.unix.SocketActivation}): its kind is checked with the kernel (family, type and
+     * listening state, so a datagram or listening socket is refused), then it is made non-blocking and
+     * close-on-exec, and this object owns it from then on. A descriptor that fails a check is left open
+     * and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the TcpListener, owning {@code fd}
+     * @throws IllegalArgumentException      if {@code fd} is not such a socket
+     * @throws UnsupportedOperationException on Windows, whose sockets are not descriptors
+     * @throws IOException                   from the checking calls, e.g. {@code EBADF}
+     */
+    public static TcpListener fromFd(int fd) throws IOException {
+        InetSockets.checkDescriptors("TcpListener.fromFd");
+        boolean v6 = Adoption.adopt(fd, Adoption.Family.INET, SocketConstants.SOCK_STREAM, true, "TcpListener");
+        return new TcpListener(fd, v6);
+    }
+
+    /**
+     * Takes the socket out of a JDK {@link java.nio.channels.ServerSocketChannel}: the channel's descriptor is duplicated and adopted as
+     * {@link #fromFd} does, and the channel is closed; the socket itself stays open, now owned by the
+     * returned object. Reaching the descriptor needs what {@link ChannelSource} needs
+     * ({@value ChannelSource#REQUIRED_FLAG}).
+     *
+     * @param channel an open channel
+     * @return the TcpListener
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached, or on Windows
+     * @throws IOException                   from the calls
+     */
+    public static TcpListener fromChannel(java.nio.channels.ServerSocketChannel channel) throws IOException {
+        InetSockets.checkDescriptors("TcpListener.fromChannel");
+        int fd = Adoption.fromChannel(channel, Adoption.Family.INET, SocketConstants.SOCK_STREAM, true, "TcpListener");
+        return new TcpListener(fd, Adoption.isInet6(fd));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException                   if closed or released already
+     * @throws UnsupportedOperationException on Windows (see {@link #releaseHandle()})
+     */
+    public int releaseFd() throws IOException {
+        InetSockets.checkDescriptors("TcpListener.releaseFd");
+        return (int) fd.detach();
+    }
+
+    /**
+     * Hands the socket back as {@link #releaseFd()} does, on any OS (on Windows the {@code SOCKET} is
+     * first deregistered from the Poll it was last registered with, as {@link #close()} does).
+     *
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows)
+     * @throws IOException if closed or released already
+     */
+    public long releaseHandle() throws IOException {
+        return fd.detach();
     }
 
     /**

@@ -5,6 +5,8 @@ import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Adoption;
+import io.jmio.poll.posix.SocketConstants;
 import io.jmio.poll.spi.SocketSystem;
 import io.jmio.poll.spi.SocketSystem.Option;
 
@@ -14,6 +16,9 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking UDP socket, as mio's {@code UdpSocket}: unconnected ({@link #sendTo},
@@ -47,6 +52,8 @@ public final class UdpSocket implements Source, AutoCloseable {
     private static final SocketSystem SYS = NetSocket.SYS;
 
     private final NetSocket fd;
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
+
     private final boolean v6;
     /** Whether the last {@link #receiveFromTruncating}/{@link #receiveTruncating} cut its datagram. */
     private boolean lastTruncated;
@@ -62,10 +69,26 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE}
      */
     public static UdpSocket bind(InetSocketAddress address) throws IOException {
+        return bind(address, NO_OPTIONS);
+    }
+
+    /**
+     * Opens a socket, sets {@code options} (e.g. {@code SO_REUSEPORT}, {@code IPV6_V6ONLY},
+     * {@code SO_RCVBUF}), then binds it.
+     *
+     * @param address a resolved address; port 0 picks a free port
+     * @param options options to set before binding
+     * @return the socket
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE}
+     * @throws UnsupportedOperationException if an option is not a UDP socket's or the OS lacks it
+     */
+    public static UdpSocket bind(InetSocketAddress address, SocketConfig options) throws IOException {
+        Objects.requireNonNull(options, "options");
         InetSockets.checkResolved(address);
         boolean v6 = InetSockets.isV6(address);
         long fd = SYS.open(v6, false);
         try {
+            OptionMapping.apply(SYS, fd, OptionMapping.Kind.UDP, v6, options);
             SYS.bind(fd, address);
         } catch (IOException | RuntimeException e) {
             SYS.closeQuietly(fd, e);
@@ -438,6 +461,103 @@ public final class UdpSocket implements Source, AutoCloseable {
      */
     public IOException takeError() throws IOException {
         return fd.call(h -> SYS.takeError(h));
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UdpSocket setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(SYS, OptionMapping.Kind.UDP, v6);
+    }
+
+    /**
+     * Adopts a UDP descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link io.jmio.poll.unix.SocketActivation}): its kind is checked with the kernel (family, type and
+     * listening state, so a datagram or listening socket is refused), then it is made non-blocking and
+     * close-on-exec, and this object owns it from then on. A descriptor that fails a check is left open
+     * and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UdpSocket, owning {@code fd}
+     * @throws IllegalArgumentException      if {@code fd} is not such a socket
+     * @throws UnsupportedOperationException on Windows, whose sockets are not descriptors
+     * @throws IOException                   from the checking calls, e.g. {@code EBADF}
+     */
+    public static UdpSocket fromFd(int fd) throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.fromFd");
+        boolean v6 = Adoption.adopt(fd, Adoption.Family.INET, SocketConstants.SOCK_DGRAM, false, "UdpSocket");
+        return new UdpSocket(fd, v6);
+    }
+
+    /**
+     * Takes the socket out of a JDK {@link java.nio.channels.DatagramChannel}: the channel's descriptor is duplicated and adopted as
+     * {@link #fromFd} does, and the channel is closed; the socket itself stays open, now owned by the
+     * returned object. Reaching the descriptor needs what {@link ChannelSource} needs
+     * ({@value ChannelSource#REQUIRED_FLAG}).
+     *
+     * @param channel an open channel
+     * @return the UdpSocket
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached, or on Windows
+     * @throws IOException                   from the calls
+     */
+    public static UdpSocket fromChannel(java.nio.channels.DatagramChannel channel) throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.fromChannel");
+        int fd = Adoption.fromChannel(channel, Adoption.Family.INET, SocketConstants.SOCK_DGRAM, false, "UdpSocket");
+        return new UdpSocket(fd, Adoption.isInet6(fd));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException                   if closed or released already
+     * @throws UnsupportedOperationException on Windows (see {@link #releaseHandle()})
+     */
+    public int releaseFd() throws IOException {
+        InetSockets.checkDescriptors("UdpSocket.releaseFd");
+        return (int) fd.detach();
+    }
+
+    /**
+     * Hands the socket back as {@link #releaseFd()} does, on any OS (on Windows the {@code SOCKET} is
+     * first deregistered from the Poll it was last registered with, as {@link #close()} does).
+     *
+     * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows)
+     * @throws IOException if closed or released already
+     */
+    public long releaseHandle() throws IOException {
+        return fd.detach();
     }
 
     /**

@@ -51,9 +51,12 @@ public final class PosixSockets extends SocketSystem {
     }
 
     @Override
-    public void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException {
+    public void prepareListener(long s) throws IOException {
         Posix.setIntOption((int) s, SC.solSocket, SC.soReuseAddr, 1);
-        bind(s, address);
+    }
+
+    @Override
+    public void listen(long s, int backlog) throws IOException {
         Posix.listen((int) s, backlog);
     }
 
@@ -147,10 +150,11 @@ public final class PosixSockets extends SocketSystem {
     private static int level(Option option) {
         switch (option) {
             case REUSE_ADDRESS: case KEEP_ALIVE: case SEND_BUFFER: case RECEIVE_BUFFER: case BROADCAST:
+            case REUSE_PORT:
                 return SC.solSocket;
-            case TCP_NO_DELAY:
+            case TCP_NO_DELAY: case TCP_KEEP_IDLE: case TCP_KEEP_INTERVAL: case TCP_KEEP_COUNT:
                 return SocketConstants.IPPROTO_TCP;
-            case IP_TTL: case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP:
+            case IP_TTL: case IP_MULTICAST_TTL: case IP_MULTICAST_LOOP: case IP_TOS:
                 return SocketConstants.IPPROTO_IP;
             default:
                 return SocketConstants.IPPROTO_IPV6;
@@ -171,18 +175,38 @@ public final class PosixSockets extends SocketSystem {
             case IP_MULTICAST_TTL: return SC.ipMulticastTtl;
             case IP_MULTICAST_LOOP: return SC.ipMulticastLoop;
             case IPV6_MULTICAST_LOOP: return SC.ipv6MulticastLoop;
+            case REUSE_PORT: return SC.soReusePort;
+            case IP_TOS: return SC.ipTos;
+            case IPV6_TCLASS: return SC.ipv6Tclass;
+            case IPV6_MULTICAST_HOPS: return SC.ipv6MulticastHops;
+            case TCP_KEEP_IDLE: return SC.tcpKeepIdle;
+            case TCP_KEEP_INTERVAL: return SC.tcpKeepInterval;
+            case TCP_KEEP_COUNT: return SC.tcpKeepCount;
             default: throw new AssertionError(option);
         }
     }
 
     @Override
+    public boolean supports(Option option) {
+        return name(option) != SocketConstants.NONE;
+    }
+
+    private int supportedName(Option option) {
+        int name = name(option);
+        if (name == SocketConstants.NONE) {
+            throw new UnsupportedOperationException(option + " is not supported on " + SC.platform);
+        }
+        return name;
+    }
+
+    @Override
     public void setOption(long s, Option option, int value) throws IOException {
-        Posix.setIntOption((int) s, level(option), name(option), value);
+        Posix.setIntOption((int) s, level(option), supportedName(option), value);
     }
 
     @Override
     public int option(long s, Option option) throws IOException {
-        return Posix.getIntOption((int) s, level(option), name(option));
+        return Posix.getIntOption((int) s, level(option), supportedName(option));
     }
 
     /** {@code struct linger {int l_onoff; int l_linger;}}, seconds. */

@@ -96,8 +96,22 @@ public final class SocketConstants {
     public final int ipv6LeaveGroup;
     /** {@code IPV6_V6ONLY}. */
     public final int ipv6V6Only;
-    /** {@code TCP_KEEPIDLE} ({@code TCP_KEEPALIVE} on macOS), or {@link #NONE} (OpenBSD). */
+    /** {@code TCP_KEEPIDLE} ({@code TCP_KEEPALIVE} on macOS), or {@link #NONE} (OpenBSD: system-wide sysctl only). */
     public final int tcpKeepIdle;
+    /** {@code TCP_KEEPINTVL}, or {@link #NONE} (OpenBSD). */
+    public final int tcpKeepInterval;
+    /** {@code TCP_KEEPCNT}, or {@link #NONE} (OpenBSD). */
+    public final int tcpKeepCount;
+    /** {@code IP_TOS}. */
+    public final int ipTos;
+    /** {@code IPV6_TCLASS}: 67 on Linux, 36 on macOS, 61 on the other BSDs. */
+    public final int ipv6Tclass;
+    /** {@code IPV6_MULTICAST_HOPS}. */
+    public final int ipv6MulticastHops;
+    /** {@code SO_TYPE}. */
+    public final int soType;
+    /** {@code SO_ACCEPTCONN}. */
+    public final int soAcceptConn;
     /** {@code MSG_TRUNC} as reported in {@code msghdr.msg_flags}. */
     public final int msgTrunc;
     /** {@code MSG_DONTWAIT}. */
@@ -131,7 +145,14 @@ public final class SocketConstants {
             ipv6JoinGroup = 20;
             ipv6LeaveGroup = 21;
             ipv6V6Only = 26;
-            tcpKeepIdle = 4;
+            tcpKeepIdle = 4;            // netinet/tcp.h
+            tcpKeepInterval = 5;
+            tcpKeepCount = 6;
+            ipTos = 1;                  // bits/in.h
+            ipv6Tclass = 67;            // linux/in6.h
+            ipv6MulticastHops = 18;
+            soType = 3;                 // asm-generic/socket.h
+            soAcceptConn = 30;
             msgTrunc = 0x20;
             msgDontWait = 0x40;
             msgNoSignal = 0x4000;
@@ -172,12 +193,35 @@ public final class SocketConstants {
             ipv6JoinGroup = 12;
             ipv6LeaveGroup = 13;
             ipv6V6Only = 27;
-            tcpKeepIdle = switch (platform) {
-                case DARWIN -> 0x10;        // TCP_KEEPALIVE
-                case NETBSD -> 3;
-                case OPENBSD -> NONE;       // no per-socket keep-alive idle time
-                default -> 256;             // FreeBSD, DragonFly
-            };
+            // netinet/tcp.h: macOS names the idle time TCP_KEEPALIVE (0x10) and has TCP_KEEPINTVL 0x101,
+            // TCP_KEEPCNT 0x102; FreeBSD and DragonFly 256/512/1024; NetBSD 3/5/6; OpenBSD has none.
+            switch (platform) {
+                case DARWIN -> {
+                    tcpKeepIdle = 0x10;
+                    tcpKeepInterval = 0x101;
+                    tcpKeepCount = 0x102;
+                }
+                case NETBSD -> {
+                    tcpKeepIdle = 3;
+                    tcpKeepInterval = 5;
+                    tcpKeepCount = 6;
+                }
+                case OPENBSD -> {
+                    tcpKeepIdle = NONE;
+                    tcpKeepInterval = NONE;
+                    tcpKeepCount = NONE;
+                }
+                default -> {
+                    tcpKeepIdle = 256;
+                    tcpKeepInterval = 512;
+                    tcpKeepCount = 1024;
+                }
+            }
+            ipTos = 3;                                          // netinet/in.h
+            ipv6Tclass = platform == Platform.DARWIN ? 36 : 61; // netinet6/in6.h (macOS kept its old value)
+            ipv6MulticastHops = 10;
+            soType = 0x1008;                                    // sys/socket.h
+            soAcceptConn = 0x2;
             msgTrunc = 0x10;
             msgDontWait = 0x80;
             msgNoSignal = switch (platform) {

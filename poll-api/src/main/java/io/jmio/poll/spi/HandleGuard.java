@@ -58,6 +58,9 @@ import java.nio.channels.ClosedChannelException;
  */
 public abstract class HandleGuard {
     private static final long CLOSED = 1L << 62;
+    /** Set with {@link #CLOSED} by {@link #detach()}: the last one out then leaves the handle open. */
+    private static final long DETACHED = 1L << 61;
+    private static final long COUNT = DETACHED - 1;
     private static final VarHandle STATE;
     private static final VarHandle REGISTRY;
 
@@ -282,6 +285,43 @@ public abstract class HandleGuard {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Gives the handle up without closing it (hand-back): marks it closed, so that operations starting
+     * afterwards fail with {@link ClosedChannelException}; deregisters it from the poll it is registered
+     * with through this guard (the caller owns any registration it makes from then on); waits until the
+     * operations in flight have left (each is one non-blocking system call); and returns the handle,
+     * which the caller now owns and must close.
+     *
+     * @return the handle
+     * @throws ClosedChannelException if closed or detached already
+     * @throws IOException            if the deregistration failed; the handle, named in the message, is
+     *                                the caller's all the same
+     */
+    public final long detach() throws IOException {
+        long s;
+        do {
+            s = state;
+            if ((s & CLOSED) != 0) {
+                throw new UseAfterClose(describe());
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s | CLOSED | DETACHED));
+        IOException failure = deregisterQuietly();
+        STATE.getAndAdd(this, -1L); // the owner's reference; DETACHED keeps release() from closing
+        while ((state & COUNT) != 0) {
+            Thread.onSpinWait();
+        }
+        IOException late = deregisterQuietly(); // a registration an operation in flight made meanwhile
+        if (failure == null) {
+            failure = late;
+        }
+        if (failure != null) {
+            IOException e = new IOException(describe() + " was handed back, but could not be deregistered: "
+                    + failure.getMessage(), failure);
+            throw e;
+        }
+        return handle;
     }
 
     /** The last one out: removes a registration that raced close, then closes the handle. */

@@ -78,7 +78,21 @@ public abstract class SocketSystem {
         /** {@code IPPROTO_IP/IP_MULTICAST_LOOP}. */
         IP_MULTICAST_LOOP,
         /** {@code IPPROTO_IPV6/IPV6_MULTICAST_LOOP}. */
-        IPV6_MULTICAST_LOOP
+        IPV6_MULTICAST_LOOP,
+        /** {@code SOL_SOCKET/SO_REUSEPORT} (none on Windows). */
+        REUSE_PORT,
+        /** {@code IPPROTO_IP/IP_TOS}. */
+        IP_TOS,
+        /** {@code IPPROTO_IPV6/IPV6_TCLASS}. */
+        IPV6_TCLASS,
+        /** {@code IPPROTO_IPV6/IPV6_MULTICAST_HOPS}. */
+        IPV6_MULTICAST_HOPS,
+        /** {@code IPPROTO_TCP/TCP_KEEPIDLE} (macOS: {@code TCP_KEEPALIVE}), seconds. */
+        TCP_KEEP_IDLE,
+        /** {@code IPPROTO_TCP/TCP_KEEPINTVL}, seconds. */
+        TCP_KEEP_INTERVAL,
+        /** {@code IPPROTO_TCP/TCP_KEEPCNT}, probes. */
+        TCP_KEEP_COUNT
     }
 
     private static final class Holder {
@@ -135,6 +149,14 @@ public abstract class SocketSystem {
     /** @return a short name for messages, e.g. {@code posix}, {@code winsock} */
     public abstract String name();
 
+    /**
+     * @return the operating system these calls are for, for messages such as "SO_REUSEPORT is not
+     *         supported on Windows 11"; by default the JVM's {@code os.name}
+     */
+    public String osName() {
+        return System.getProperty("os.name", "this OS");
+    }
+
     /** @return true if handles are Unix file descriptors; false for Windows {@code SOCKET}s */
     public abstract boolean handlesAreFileDescriptors();
 
@@ -156,15 +178,35 @@ public abstract class SocketSystem {
     public abstract void bind(long s, InetSocketAddress address) throws IOException;
 
     /**
-     * Prepares, binds and listens, with the address-reuse policy of the platform (POSIX:
-     * {@code SO_REUSEADDR}; Windows: none, since there it would let another socket take the port).
+     * Applies the platform's address-reuse policy to a stream socket that is to listen (POSIX:
+     * {@code SO_REUSEADDR}; Windows: {@code SO_EXCLUSIVEADDRUSE}, since there {@code SO_REUSEADDR} would let another socket take the port).
+     * Options the caller sets afterwards, before {@link #bind}, override it.
+     *
+     * @param s a stream socket, not yet bound
+     * @throws IOException from {@code setsockopt}
+     */
+    public abstract void prepareListener(long s) throws IOException;
+
+    /**
+     * @param s       a bound stream socket
+     * @param backlog the queue length
+     * @throws IOException from {@code listen}
+     */
+    public abstract void listen(long s, int backlog) throws IOException;
+
+    /**
+     * {@link #prepareListener}, {@link #bind}, {@link #listen}.
      *
      * @param s       a stream socket
      * @param address a resolved address
      * @param backlog the queue length
      * @throws IOException e.g. {@code EADDRINUSE}
      */
-    public abstract void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException;
+    public final void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException {
+        prepareListener(s);
+        bind(s, address);
+        listen(s, backlog);
+    }
 
     /**
      * @param s a listening socket
@@ -292,6 +334,13 @@ public abstract class SocketSystem {
      * @throws IOException e.g. {@code ENOTCONN}
      */
     public abstract InetSocketAddress address(long s, boolean peer) throws IOException;
+
+    /**
+     * @param option an option
+     * @return whether this OS has it; {@link #setOption} and {@link #option} refuse one it has not with
+     *         an {@link UnsupportedOperationException}
+     */
+    public abstract boolean supports(Option option);
 
     /**
      * @param s      a socket

@@ -48,8 +48,18 @@ final class UnavailableSockets extends SocketSystem {
     }
 
     @Override
-    public void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException {
+    public void prepareListener(long s) throws IOException {
         throw failure();
+    }
+
+    @Override
+    public void listen(long s, int backlog) throws IOException {
+        throw failure();
+    }
+
+    @Override
+    public boolean supports(Option option) {
+        return false;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
 import io.jmio.poll.net.TruncatedDatagramException;
+import io.jmio.poll.posix.Adoption;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
@@ -15,6 +16,10 @@ import io.jmio.poll.posix.SocketIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import io.jmio.poll.net.JmioSocketOptions;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking Unix-domain datagram socket, as mio's {@code UnixDatagram}: {@link #bind bound} to a
@@ -232,6 +237,70 @@ public final class UnixDatagram implements Source, AutoCloseable {
      */
     public IOException takeError() throws IOException {
         return fd.call(h -> Posix.takeSocketError((int) h));
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UnixDatagram setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_DATAGRAM, false, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_DATAGRAM, false, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_DATAGRAM, false);
+    }
+
+    /**
+     * Adopts a Unix-domain datagram descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link SocketActivation}): its kind is checked with the kernel (family, type, listening state),
+     * then it is made non-blocking and close-on-exec, and this object owns it. A descriptor that fails a
+     * check is left open and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UnixDatagram, owning {@code fd}
+     * @throws IllegalArgumentException if {@code fd} is not such a socket
+     * @throws IOException              from the checking calls, e.g. {@code EBADF}
+     */
+    public static UnixDatagram fromFd(int fd) throws IOException {
+        UnixOnly.check("UnixDatagram.fromFd");
+        Adoption.adopt(fd, Adoption.Family.UNIX, SocketConstants.SOCK_DGRAM, false, "UnixDatagram");
+        return new UnixDatagram(fd);
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException if closed or released already
+     */
+    public int releaseFd() throws IOException {
+        return (int) fd.detach();
     }
 
     /**

@@ -5,11 +5,17 @@ import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Adoption;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
 
 import java.io.IOException;
+import io.jmio.poll.net.JmioSocketOptions;
+import io.jmio.poll.net.SocketConfig;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking Unix-domain listening socket, as mio's {@code UnixListener}: register it for
@@ -32,6 +38,8 @@ import java.io.IOException;
  * and deregistered through any {@link Registry}.
  */
 public final class UnixListener implements Source, AutoCloseable {
+    private static final SocketConfig NO_OPTIONS = SocketConfig.create();
+
     private final OwnedFd fd;
 
     private UnixListener(int fd) {
@@ -44,9 +52,22 @@ public final class UnixListener implements Source, AutoCloseable {
      * @throws IOException e.g. {@code bind: EADDRINUSE} if the path exists
      */
     public static UnixListener bind(UnixAddress address) throws IOException {
+        return bind(address, NO_OPTIONS);
+    }
+
+    /**
+     * @param address a path or abstract name
+     * @param options options to set before binding ({@code SO_RCVBUF})
+     * @return the listener, with a backlog of 1024
+     * @throws IOException                   e.g. {@code bind: EADDRINUSE} if the path exists
+     * @throws UnsupportedOperationException if an option is not a Unix listener's
+     */
+    public static UnixListener bind(UnixAddress address, SocketConfig options) throws IOException {
         UnixOnly.check("UnixListener.bind");
+        java.util.Objects.requireNonNull(options, "options");
         int fd = UnixSockets.open(SocketConstants.SOCK_STREAM);
         try {
+            OptionMapping.apply(UnixSockets.SYS, fd, OptionMapping.Kind.UNIX_LISTENER, false, options);
             UnixSockets.bind(fd, address);
             Posix.listen(fd, 1024);
         } catch (IOException | RuntimeException e) {
@@ -86,6 +107,87 @@ public final class UnixListener implements Source, AutoCloseable {
      */
     public IOException takeError() throws IOException {
         return fd.call(h -> Posix.takeSocketError((int) h));
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UnixListener setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_LISTENER, false, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_LISTENER, false, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_LISTENER, false);
+    }
+
+    /**
+     * Adopts a listening Unix-domain descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link SocketActivation}): its kind is checked with the kernel (family, type, listening state),
+     * then it is made non-blocking and close-on-exec, and this object owns it. A descriptor that fails a
+     * check is left open and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UnixListener, owning {@code fd}
+     * @throws IllegalArgumentException if {@code fd} is not such a socket
+     * @throws IOException              from the checking calls, e.g. {@code EBADF}
+     */
+    public static UnixListener fromFd(int fd) throws IOException {
+        UnixOnly.check("UnixListener.fromFd");
+        Adoption.adopt(fd, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, true, "UnixListener");
+        return new UnixListener(fd);
+    }
+
+    /**
+     * Takes the socket out of a JDK Unix-domain {@link java.nio.channels.ServerSocketChannel} (JDK 16+): its descriptor is
+     * duplicated and adopted as {@link #fromFd} does, and the channel closed; the socket stays open,
+     * owned by the returned object. Needs {@value io.jmio.poll.net.ChannelSource#REQUIRED_FLAG}.
+     *
+     * @param channel an open channel of family {@code UNIX}
+     * @return the UnixListener
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached
+     * @throws IOException                   from the calls
+     */
+    public static UnixListener fromChannel(java.nio.channels.ServerSocketChannel channel) throws IOException {
+        UnixOnly.check("UnixListener.fromChannel");
+        return new UnixListener(Adoption.fromChannel(channel, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, true,
+                "UnixListener"));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException if closed or released already
+     */
+    public int releaseFd() throws IOException {
+        return (int) fd.detach();
     }
 
     /**

@@ -2,9 +2,11 @@ package io.jmio.poll.unix;
 
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.Posix;
+import io.jmio.poll.posix.PosixSockets;
 import io.jmio.poll.posix.SocketConstants;
 import io.jmio.poll.posix.SocketIo;
 import io.jmio.poll.posix.Sockaddr;
+import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -17,6 +19,8 @@ import java.util.Objects;
  */
 final class UnixSockets {
     private static final Sockaddr SOCKADDR = Sockaddr.current();
+    /** The POSIX socket calls, for the generic socket options (Unix-domain sockets exist only there). */
+    static final SocketSystem SYS = new PosixSockets();
 
     private UnixSockets() {
     }

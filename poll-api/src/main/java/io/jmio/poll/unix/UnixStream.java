@@ -6,6 +6,7 @@ import io.jmio.poll.Source;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
+import io.jmio.poll.posix.Adoption;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
@@ -17,6 +18,10 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.util.Objects;
+import io.jmio.poll.net.JmioSocketOptions;
+import io.jmio.poll.spi.OptionMapping;
+import java.net.SocketOption;
+import java.util.Set;
 
 /**
  * A non-blocking Unix-domain stream socket, as mio's {@code UnixStream}: from {@link #connect},
@@ -202,6 +207,87 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
      */
     public IOException takeError() throws IOException {
         return fd.call(h -> Posix.takeSocketError((int) h));
+    }
+
+    /**
+     * Sets a socket option, as {@link java.nio.channels.NetworkChannel#setOption} does: one of
+     * {@link #supportedOptions()} ({@link java.net.StandardSocketOptions}, {@link JmioSocketOptions}).
+     *
+     * @param name  the option
+     * @param value its value
+     * @param <T>   its type
+     * @return this
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IllegalArgumentException      if the value is null or out of range
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public <T> UnixStream setOption(SocketOption<T> name, T value) throws IOException {
+        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_STREAM, false, name, value);
+        return this;
+    }
+
+    /**
+     * Reads a socket option, as {@link java.nio.channels.NetworkChannel#getOption} does.
+     *
+     * @param name the option
+     * @param <T>  its type
+     * @return its value ({@code SO_LINGER}: seconds, -1 if off; buffer sizes as the kernel reports them,
+     *         which Linux doubles)
+     * @throws UnsupportedOperationException if this socket type does not take the option, or the OS lacks it
+     * @throws IOException                   from {@code getsockopt}, or if closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_STREAM, false, name);
+    }
+
+    /** @return the options {@link #setOption} takes on this socket, on this OS */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OptionMapping.supported(UnixSockets.SYS, OptionMapping.Kind.UNIX_STREAM, false);
+    }
+
+    /**
+     * Adopts a connected Unix-domain stream descriptor jmio did not open (inherited, passed by native code, or from
+     * {@link SocketActivation}): its kind is checked with the kernel (family, type, listening state),
+     * then it is made non-blocking and close-on-exec, and this object owns it. A descriptor that fails a
+     * check is left open and remains the caller's.
+     *
+     * @param fd an open socket descriptor
+     * @return the UnixStream, owning {@code fd}
+     * @throws IllegalArgumentException if {@code fd} is not such a socket
+     * @throws IOException              from the checking calls, e.g. {@code EBADF}
+     */
+    public static UnixStream fromFd(int fd) throws IOException {
+        UnixOnly.check("UnixStream.fromFd");
+        Adoption.adopt(fd, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, false, "UnixStream");
+        return new UnixStream(fd);
+    }
+
+    /**
+     * Takes the socket out of a JDK Unix-domain {@link java.nio.channels.SocketChannel} (JDK 16+): its descriptor is
+     * duplicated and adopted as {@link #fromFd} does, and the channel closed; the socket stays open,
+     * owned by the returned object. Needs {@value io.jmio.poll.net.ChannelSource#REQUIRED_FLAG}.
+     *
+     * @param channel an open channel of family {@code UNIX}
+     * @return the UnixStream
+     * @throws IllegalArgumentException      if the channel's socket is not of this kind
+     * @throws UnsupportedOperationException if the descriptor cannot be reached
+     * @throws IOException                   from the calls
+     */
+    public static UnixStream fromChannel(java.nio.channels.SocketChannel channel) throws IOException {
+        UnixOnly.check("UnixStream.fromChannel");
+        return new UnixStream(Adoption.fromChannel(channel, Adoption.Family.UNIX, SocketConstants.SOCK_STREAM, false,
+                "UnixStream"));
+    }
+
+    /**
+     * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
+     * caller owns the descriptor, with whatever registrations it has.
+     *
+     * @return the descriptor
+     * @throws IOException if closed or released already
+     */
+    public int releaseFd() throws IOException {
+        return (int) fd.detach();
     }
 
     /**

@@ -91,6 +91,14 @@ public class WinsockSockets extends SocketSystem {
     static final int IPV6_ADD_MEMBERSHIP = 12;
     static final int IPV6_DROP_MEMBERSHIP = 13;
     static final int IPV6_V6ONLY = 27;
+    /** ws2ipdef.h: {@code IP_TOS} (accepted, though Windows ignores it without a QoS policy). */
+    static final int IP_TOS = 3;
+    static final int IPV6_TCLASS = 39;
+    static final int IPV6_MULTICAST_HOPS = 10;
+    /** ws2ipdef.h (Windows 10 1709 and later): {@code TCP_KEEPIDLE} is {@code TCP_KEEPALIVE}, 3. */
+    static final int TCP_KEEPIDLE = 3;
+    static final int TCP_KEEPCNT = 16;
+    static final int TCP_KEEPINTVL = 17;
     /** {@code struct linger {u_short l_onoff; u_short l_linger;}}: 4 bytes, seconds up to 65535. */
     static final int LINGER_SIZE = 4;
     static final int MAX_LINGER_SECONDS = 0xFFFF;
@@ -198,11 +206,16 @@ public class WinsockSockets extends SocketSystem {
     }
 
     @Override
-    public void bindAndListen(long s, InetSocketAddress address, int backlog) throws IOException {
+    public void prepareListener(long s) throws IOException {
+        // No SO_REUSEADDR: on Windows it would let another socket take the port. SO_EXCLUSIVEADDRUSE
+        // instead, so that no other socket can bind over the listener (SO_EXCLUSIVEADDRUSE's docs).
         NativeScratch scratch = NativeScratch.get();
         scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET, 1);
         setRaw(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, scratch.address + NativeScratch.OPTVAL_OFFSET, 4, "SO_EXCLUSIVEADDRUSE");
-        bind(s, address);
+    }
+
+    @Override
+    public void listen(long s, int backlog) throws IOException {
         if (lib.listen(s, backlog) != 0) {
             throw fail("listen", s);
         }
@@ -518,13 +531,40 @@ public class WinsockSockets extends SocketSystem {
             case IP_MULTICAST_TTL: return IPPROTO_IP << 16 | IP_MULTICAST_TTL;
             case IP_MULTICAST_LOOP: return IPPROTO_IP << 16 | IP_MULTICAST_LOOP;
             case IPV6_MULTICAST_LOOP: return IPPROTO_IPV6 << 16 | IPV6_MULTICAST_LOOP;
+            case IP_TOS: return IPPROTO_IP << 16 | IP_TOS;
+            case IPV6_TCLASS: return IPPROTO_IPV6 << 16 | IPV6_TCLASS;
+            case IPV6_MULTICAST_HOPS: return IPPROTO_IPV6 << 16 | IPV6_MULTICAST_HOPS;
+            case TCP_KEEP_IDLE: return IPPROTO_TCP << 16 | TCP_KEEPIDLE;
+            case TCP_KEEP_INTERVAL: return IPPROTO_TCP << 16 | TCP_KEEPINTVL;
+            case TCP_KEEP_COUNT: return IPPROTO_TCP << 16 | TCP_KEEPCNT;
+            case REUSE_PORT: return -1; // Windows has no SO_REUSEPORT (SO_REUSE_UNICASTPORT is another thing)
             default: throw new AssertionError(option);
         }
     }
 
+    /** Windows, also when the emulation runs this code on Linux (its messages then say so). */
+    @Override
+    public String osName() {
+        String os = System.getProperty("os.name", "");
+        return os.startsWith("Windows") ? os : "Windows (emulated on " + os + ")";
+    }
+
+    @Override
+    public boolean supports(Option option) {
+        return levelAndName(option) != -1;
+    }
+
+    private static int supportedLevelAndName(Option option) {
+        int ln = levelAndName(option);
+        if (ln == -1) {
+            throw new UnsupportedOperationException(option + " is not supported on Windows (winsock)");
+        }
+        return ln;
+    }
+
     @Override
     public void setOption(long s, Option option, int value) throws IOException {
-        int ln = levelAndName(option);
+        int ln = supportedLevelAndName(option);
         NativeScratch scratch = NativeScratch.get();
         scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET, value);
         setRaw(s, ln >>> 16, ln & 0xFFFF, scratch.address + NativeScratch.OPTVAL_OFFSET, 4, option.name());
@@ -532,7 +572,7 @@ public class WinsockSockets extends SocketSystem {
 
     @Override
     public int option(long s, Option option) throws IOException {
-        int ln = levelAndName(option);
+        int ln = supportedLevelAndName(option);
         return getInt(s, ln >>> 16, ln & 0xFFFF);
     }
 

@@ -38,6 +38,22 @@ class IocpWindowsNetTest {
     }
 
     @Nested
+    class Adoption extends AdoptionContract {
+        @Override
+        protected PollBackend backend() {
+            return iocp();
+        }
+    }
+
+    @Nested
+    class Options extends SocketOptionContract {
+        @Override
+        protected PollBackend backend() {
+            return iocp();
+        }
+    }
+
+    @Nested
     class Stream extends TcpStreamContract {
         @Override
         protected PollBackend backend() {

@@ -349,8 +349,14 @@ final class EmulatedWs2 implements Ws2.Lib {
                 case WinsockSockets.SO_ERROR: return new int[] {LINUX_SOL_SOCKET, SC.soError};
                 default: break;
             }
-        } else if (level == WinsockSockets.IPPROTO_TCP && name == WinsockSockets.TCP_NODELAY) {
-            return new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY};
+        } else if (level == WinsockSockets.IPPROTO_TCP) {
+            switch (name) {
+                case WinsockSockets.TCP_NODELAY: return new int[] {SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY};
+                case WinsockSockets.TCP_KEEPIDLE: return new int[] {SocketConstants.IPPROTO_TCP, SC.tcpKeepIdle};
+                case WinsockSockets.TCP_KEEPINTVL: return new int[] {SocketConstants.IPPROTO_TCP, SC.tcpKeepInterval};
+                case WinsockSockets.TCP_KEEPCNT: return new int[] {SocketConstants.IPPROTO_TCP, SC.tcpKeepCount};
+                default: break;
+            }
         } else if (level == WinsockSockets.IPPROTO_IP) {
             switch (name) {
                 case WinsockSockets.IP_TTL: return new int[] {SocketConstants.IPPROTO_IP, SC.ipTtl};
@@ -358,6 +364,7 @@ final class EmulatedWs2 implements Ws2.Lib {
                 case WinsockSockets.IP_MULTICAST_LOOP: return new int[] {SocketConstants.IPPROTO_IP, SC.ipMulticastLoop};
                 case WinsockSockets.IP_ADD_MEMBERSHIP: return new int[] {SocketConstants.IPPROTO_IP, SC.ipAddMembership};
                 case WinsockSockets.IP_DROP_MEMBERSHIP: return new int[] {SocketConstants.IPPROTO_IP, SC.ipDropMembership};
+                case WinsockSockets.IP_TOS: return new int[] {SocketConstants.IPPROTO_IP, SC.ipTos};
                 default: break;
             }
         } else if (level == WinsockSockets.IPPROTO_IPV6) {
@@ -367,6 +374,8 @@ final class EmulatedWs2 implements Ws2.Lib {
                 case WinsockSockets.IPV6_ADD_MEMBERSHIP: return new int[] {SocketConstants.IPPROTO_IPV6, SC.ipv6JoinGroup};
                 case WinsockSockets.IPV6_DROP_MEMBERSHIP: return new int[] {SocketConstants.IPPROTO_IPV6, SC.ipv6LeaveGroup};
                 case WinsockSockets.IPV6_V6ONLY: return new int[] {SocketConstants.IPPROTO_IPV6, SC.ipv6V6Only};
+                case WinsockSockets.IPV6_TCLASS: return new int[] {SocketConstants.IPPROTO_IPV6, SC.ipv6Tclass};
+                case WinsockSockets.IPV6_MULTICAST_HOPS: return new int[] {SocketConstants.IPPROTO_IPV6, SC.ipv6MulticastHops};
                 default: break;
             }
         }

@@ -23,9 +23,20 @@ final class EchoChart {
         "#b03a2e", "#e8958c",            // C edge, level
         "#2e8b57", "#8fd1a8",            // Netty edge, level
         "#7a5aa6", "#b9a3d6",            // JDK keys, consumer
+        "#d98c1f",                       // the examples' echo server
     };
 
     private final Report report;
+
+    /** @return the colour the charts give {@code server} (grey for an unknown name) */
+    static String color(String server) {
+        for (int i = 0; i < EchoServer.NAMES.length && i < COLORS.length; i++) {
+            if (EchoServer.NAMES[i].equals(server)) {
+                return COLORS[i];
+            }
+        }
+        return "#888888";
+    }
 
     EchoChart(Report report) {
         this.report = report;

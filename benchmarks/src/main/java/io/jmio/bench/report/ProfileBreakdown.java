@@ -54,10 +54,12 @@ final class ProfileBreakdown {
                 continue;
             }
             String stack = line.substring(0, sp);
-            if (stack.startsWith("[") && !stack.startsWith("[" + loopThread)) {
+            String root = stack.substring(0, stack.indexOf(';') < 0 ? stack.length() : stack.indexOf(';'));
+            boolean threadFrame = root.startsWith("[") && root.contains(" tid=");
+            if (threadFrame && !root.startsWith("[" + loopThread)) {
                 continue;
             }
-            if (!stack.startsWith("[") && stack.contains("CompileBroker::")) {
+            if (!threadFrame && stack.contains("CompileBroker::")) {
                 continue; // a JIT compiler thread the thread filter let through
             }
             String leaf = stack.substring(stack.lastIndexOf(';') + 1);

@@ -41,7 +41,7 @@ import java.util.StringJoiner;
 public final class LatencyHost {
     /** The fields of a {@code RESULT} line, in order (also the header of {@code latency.tsv}). */
     public static final String FIELDS = "kind\tserver\tconns\tsize\tlabel\toffered_per_s\tper_s\trecorded\tsent"
-            + "\tunanswered\tlate_sends\tmax_send_lateness_ns\tclient_cpu_us\tloop_cpu_ns\tloop_syscalls\tloop_alloc"
+            + "\tunanswered\tlate_sends\tmax_send_lateness_ns\tclient_cpu_us\tloop_cpu_ns\tloop_runq_ns\tloop_syscalls\tloop_alloc"
             + "\tgc_count\tgc_ms\tsafepoints\tsafepoint_ms\tjit_ms\thistogram";
 
     private final String server;
@@ -179,10 +179,10 @@ public final class LatencyHost {
                     : Long.toString(v.longValue()));
         }
         if (loop == null) {
-            j.add("-1").add("-1").add("-1");
+            j.add("-1").add("-1").add("-1").add("-1");
         } else {
             boolean counted = loop.waits >= 0 && loop.reads >= 0 && loop.writes >= 0 && loop.controls >= 0;
-            j.add(Long.toString(loop.cpuNanos))
+            j.add(Long.toString(loop.cpuNanos)).add(Long.toString(loop.runQueueNanos))
                     .add(Long.toString(counted ? loop.waits + loop.reads + loop.writes + loop.controls : -1))
                     .add(Long.toString(loop.allocatedBytes));
         }

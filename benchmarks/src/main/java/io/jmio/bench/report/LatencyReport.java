@@ -204,7 +204,7 @@ public final class LatencyReport {
                 .append(Report.size(size)).append(")\n\n");
         md.append("C client: `c_load_client.c`, one message in flight per connection, one thread, epoll; its CPU per round "
                 + "trip is the last column (the JMH client costs about as much as a server). Loop CPU/rt and syscalls/rt "
-                + "are the server loop's over the C client's run. JMH: `EchoBenchmark` in the same `bench` run, ± its "
+                + "are the server loop's over the C client's run; run-queue ns/rt is how long the loop was runnable but waiting for a CPU. JMH: `EchoBenchmark` in the same `bench` run, ± its "
                 + "score error (99.9 %).\n\n| server |");
         for (int c : cs) {
             md.append(" C client ").append(c).append(" |");
@@ -213,10 +213,11 @@ public final class LatencyReport {
             md.append(" JMH ").append(c).append(" |");
         }
         for (int c : cs) {
-            md.append(" loop CPU ns/rt ").append(c).append(" | syscalls/rt ").append(c).append(" |");
+            md.append(" loop CPU ns/rt ").append(c).append(" | run-queue ns/rt ").append(c).append(" | syscalls/rt ")
+                    .append(c).append(" |");
         }
         md.append(" client CPU ns/rt ").append(cs.length > 0 ? cs[0] : 0).append(" |\n|---|");
-        md.append("---:|".repeat(cs.length * 4 + 1)).append('\n');
+        md.append("---:|".repeat(cs.length * 5 + 1)).append('\n');
         for (String s : servers()) {
             md.append("| ").append(s).append(" |");
             for (int c : cs) {
@@ -230,6 +231,7 @@ public final class LatencyReport {
                 Run r = find("closed", s, "closed-" + c);
                 double sent = r == null ? Double.NaN : r.d("sent");
                 md.append(' ').append(Report.num(r == null ? Double.NaN : r.d("loop_cpu_ns") / sent, 0)).append(" | ")
+                        .append(Report.num(r == null ? Double.NaN : r.d("loop_runq_ns") / sent, 0)).append(" | ")
                         .append(Report.num(r == null ? Double.NaN : r.d("loop_syscalls") / sent, 2)).append(" |");
             }
             Run r = cs.length == 0 ? null : find("closed", s, "closed-" + cs[0]);
@@ -264,7 +266,7 @@ public final class LatencyReport {
         md.append("Coordinated omission corrected: a message's latency runs from when the schedule meant to send it, so "
                 + "a stall is charged to every message it delayed. Percentiles are bucket upper edges (≤ 1.6 % high). "
                 + "GC: collections and their pause time in the server JVM during the run (warm-up included); "
-                + "safepoints: count and total time; JIT: compilation time (ms). Late: messages the client itself sent "
+                + "safepoints: count and total time; JIT: compilation time (ms); loop run-queue: how long the server's loop thread (C: the process) was runnable but waiting for a CPU (`schedstat`), the scheduler's share. Late: messages the client itself sent "
                 + "more than 100 µs after their intended time (a loaded client; they still count from the intended "
                 + "time), and the worst lateness.\n");
         for (String label : openLabels()) {
@@ -281,8 +283,8 @@ public final class LatencyReport {
             for (String p : PERCENTILES) {
                 md.append(" p").append(p).append(" |");
             }
-            md.append(" max | GC n / ms | safepoints n / ms | JIT ms | late / worst ms |\n|---|")
-                    .append("---:|".repeat(PERCENTILES.length + 6)).append('\n');
+            md.append(" max | GC n / ms | safepoints n / ms | JIT ms | loop run-queue ms | late / worst ms |\n|---|")
+                    .append("---:|".repeat(PERCENTILES.length + 7)).append('\n');
             for (String s : servers()) {
                 Run r = find("open", s, label);
                 if (r == null) {
@@ -297,6 +299,7 @@ public final class LatencyReport {
                         .append(pair(r.d("gc_count"), r.d("gc_ms"))).append(" | ")
                         .append(pair(r.d("safepoints"), r.d("safepoint_ms"))).append(" | ")
                         .append(Report.num(r.d("jit_ms"), 0)).append(" | ")
+                        .append(Report.num(r.d("loop_runq_ns") / 1e6, 0)).append(" | ")
                         .append(Report.num(r.d("late_sends"), 0)).append(" / ")
                         .append(Report.num(r.d("max_send_lateness_ns") / 1e6, 1)).append(" |\n");
             }

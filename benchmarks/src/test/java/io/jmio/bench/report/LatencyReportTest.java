@@ -32,14 +32,15 @@ class LatencyReportTest {
         assertTrue(md.contains("| open-loop p99.9 at 50 %: jmio-edge ≤ 1.1 × c-edge | 1.05 (105 vs 101) | met |"), md);
         assertTrue(md.contains("| open-loop p99.9 at 50 %: jmio-edge < jdk-keys | 105 vs 2.03 ms | met |"), md);
         assertTrue(md.contains("| jdk-keys | 50.0k | 10 | 10 | 10 | 2.03 ms |"), md);
-        assertTrue(md.contains("| 2 / 7 |"), "GC count and pause: " + md);
+        assertTrue(md.contains("| 2 / 7 | 1 / 0 | 3 | 2 | 0 / 0.0 |"), "GC, safepoints, JIT, run queue, late: " + md);
+        assertTrue(md.contains("| jmio-edge | 96.0k | — | 500 | 200 | 3.10 | 100 |"), "closed-loop costs per rt: " + md);
         String svg = Files.readString(dir.resolve("latency.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.contains("jmio-edge, open-50"), svg);
     }
 
     private static String run(String kind, String server, String label, double perS, int gcs) {
         return String.join("\t", kind, server, "16", "64", label, kind.equals("open") ? "50000.0" : "0.0",
-                Double.toString(perS), "10000", "10000", "0", "0", "0", "1000", "5000000", "31000", "0",
+                Double.toString(perS), "10000", "10000", "0", "0", "0", "1000", "5000000", "2000000", "31000", "0",
                 Integer.toString(gcs), gcs < 0 ? "-1" : "7", "1", "0", "3", "hist/" + server + "-" + label + ".tsv") + "\n";
     }
 }

@@ -235,7 +235,9 @@ public final class Report {
     private void echoTables() {
         md.append("\n## Echo throughput (round trips per second, loopback TCP)\n\n");
         md.append("Server loop on one thread (C: one process), client on the JMH thread; one operation = one message "
-                + "on every connection, then every reply.\n\n");
+                + "on every connection, then every reply. 1-connection cells: the client and the server's loop are "
+                + "pinned to the same CPU (they take turns; the cell is a whole round trip's cost, not the "
+                + "scheduler's placement of two threads).\n\n");
         md.append("| size | conns |");
         for (String s : EchoServer.NAMES) {
             md.append(' ').append(s).append(" |");

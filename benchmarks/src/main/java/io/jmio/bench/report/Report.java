@@ -175,6 +175,24 @@ public final class Report {
         return Double.NaN;
     }
 
+    /** @return JMH's score error (99.9 %) of {@link #echo} in round trips per second, or NaN */
+    double echoError(String server, int connections, int size) {
+        for (Result r : results) {
+            if (r.clazz.equals("EchoBenchmark") && server.equals(r.params.get("server"))
+                    && String.valueOf(connections).equals(r.params.get("connections"))
+                    && String.valueOf(size).equals(r.params.get("size"))) {
+                return r.error * connections;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** @return the loop's CPU ns per round trip ({@code cpu}) or system calls per round trip, or NaN */
+    double perRoundTrip(String server, int connections, int size, boolean cpu) {
+        EchoCost k = cost(server, connections, size);
+        return k == null ? Double.NaN : cpu ? k.perRoundTrip(k.cpuNanos) : k.syscalls();
+    }
+
     private Result micro(String clazz, String method, String idleFds) {
         for (Result r : results) {
             if (r.clazz.equals(clazz) && r.method.equals(method)

@@ -4,7 +4,6 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Waker;
 import io.jmio.poll.net.TcpListener;
@@ -179,7 +178,7 @@ public final class DelayServer implements ExampleServer {
             TcpStream stream;
             try {
                 stream = listener.accept();
-            } catch (SyscallException e) {
+            } catch (java.net.SocketException e) {
                 System.err.println("accept failed, still listening: " + e.getMessage());
                 return;
             }

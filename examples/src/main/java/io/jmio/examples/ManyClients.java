@@ -4,7 +4,6 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.net.TcpStream;
 
@@ -106,7 +105,7 @@ public final class ManyClients {
     private static int step(Client c) {
         try {
             if (c.request.hasRemaining()) {
-                SyscallException error = c.stream.takeError();
+                IOException error = c.stream.takeError();
                 if (error != null) {
                     return -1;   // e.g. ECONNREFUSED
                 }

@@ -21,8 +21,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Errors: registering a source twice fails with {@code EEXIST} ("already registered");
- * reregistering or deregistering one that is not registered with {@code ENOENT} ("not registered"); a
- * closed descriptor with {@code EBADF}; all as a {@link SyscallException}. After any of them the
+ * reregistering or deregistering one that is not registered with {@code ENOENT} ("not registered");
+ * registering a closed descriptor with {@code EBADF}; all as a {@link SyscallException}. Deregistering
+ * a closed descriptor is {@code ENOENT} on every backend (see {@link #deregister}). After any of them the
  * {@link Poll} stays usable. Once the poll is closed every method throws {@link ClosedPollException}.
  *
  * <p>Threading: thread-safe. Any thread may register, reregister and deregister, also while the
@@ -93,7 +94,11 @@ public final class Registry {
      * Removes a registered source: no event for it is reported after this returns.
      *
      * @param source a registered source
-     * @throws IOException if the kernel refuses, e.g. {@code ENOENT} when not registered
+     * @throws IOException if the kernel refuses: a {@link SyscallException} whose
+     *         {@link SyscallException#errnoName() errnoName()} is {@code ENOENT} when the source is not
+     *         registered with this poll, including when its descriptor was closed (the kernels differ
+     *         there: epoll and FreeBSD answer {@code EBADF}, macOS {@code ENOENT}; every backend reports
+     *         {@code ENOENT} and names the kernel's own answer in the message)
      */
     public void deregister(Source source) throws IOException {
         Objects.requireNonNull(source, "source");

@@ -3,7 +3,6 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.spi.SocketSystem;
@@ -37,7 +36,8 @@ import java.net.InetSocketAddress;
  * only when {@link TcpStream#peerAddress()} asks for it). Accepted streams are non-blocking and
  * close-on-exec too.
  *
- * <p>Errors: {@code EMFILE}/{@code ENFILE} from accept are thrown as a {@link SyscallException}; the
+ * <p>Errors: {@code EMFILE}/{@code ENFILE} from accept are thrown as a {@link java.net.SocketException}
+ * ({@link io.jmio.poll.SyscallSocketException}, with the errno); the
  * listener stays usable and accepts again once descriptors are free. After {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
@@ -131,10 +131,11 @@ public final class TcpListener implements Source, AutoCloseable {
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}).
      *
-     * @return the error, or null if there is none
+     * @return the error, or null if there is none: a {@link io.jmio.poll.SyscallFailure} named
+     *         {@code SO_ERROR}, e.g. a {@link java.net.ConnectException} for {@code ECONNREFUSED}
      * @throws IOException if reading it fails
      */
-    public SyscallException takeError() throws IOException {
+    public IOException takeError() throws IOException {
         return SYS.takeError(fd.checkOpen());
     }
 

@@ -3,7 +3,6 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.spi.SocketSystem;
@@ -23,7 +22,7 @@ import java.util.Objects;
  * TcpStream stream = TcpStream.connect(serverAddress);           // returns at once
  * poll.registry().register(stream, Token.of(1), Interest.READABLE.add(Interest.WRITABLE));
  * // ... on the first writable event:
- * SyscallException failed = stream.takeError();                  // e.g. ECONNREFUSED
+ * IOException failed = stream.takeError();                       // e.g. a ConnectException
  * // ... on readable events, drain:
  * int n;
  * while ((n = stream.read(buffer)) > 0) { ... }                  // 0: would block, -1: end of stream
@@ -46,7 +45,9 @@ import java.util.Objects;
  * draining until would-block works as on Unix; I/O on the raw handle outside this class does not.
  * Gathering and scattering calls loop over the buffers.
  *
- * <p>Errors: {@link SyscallException}s naming the call and errno; after {@link #close()} every
+ * <p>Errors: the JDK's socket exceptions, subclassed to name the call and errno
+ * ({@link io.jmio.poll.SyscallFailure}): a refused connection is a {@link java.net.ConnectException},
+ * a reset one a {@link java.net.SocketException} ({@code ECONNRESET}, {@code EPIPE}); after {@link #close()} every
  * operation throws {@link java.nio.channels.ClosedChannelException}.
  *
  * <p>Threading: not thread-safe; use it from one thread at a time. It may be registered, reregistered
@@ -206,10 +207,11 @@ public final class TcpStream implements Source, AutoCloseable {
      * Reads and clears the pending socket error ({@code SO_ERROR}): how a failed non-blocking connect
      * reports, e.g. {@code ECONNREFUSED}.
      *
-     * @return the error, or null if there is none
+     * @return the error, or null if there is none: a {@link io.jmio.poll.SyscallFailure} named
+     *         {@code SO_ERROR}, e.g. a {@link java.net.ConnectException} for {@code ECONNREFUSED}
      * @throws IOException if reading it fails
      */
-    public SyscallException takeError() throws IOException {
+    public IOException takeError() throws IOException {
         return SYS.takeError(fd.checkOpen());
     }
 

@@ -3,7 +3,6 @@ package io.jmio.poll.net;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.spi.SocketSystem;
@@ -353,10 +352,11 @@ public final class UdpSocket implements Source, AutoCloseable {
      * Reads and clears the pending error ({@code SO_ERROR}), e.g. {@code ECONNREFUSED} after a
      * connected socket's datagram met a closed port.
      *
-     * @return the error, or null if there is none
+     * @return the error, or null if there is none: a {@link io.jmio.poll.SyscallFailure} named
+     *         {@code SO_ERROR}, e.g. a {@link java.net.ConnectException} for {@code ECONNREFUSED}
      * @throws IOException if reading it fails
      */
-    public SyscallException takeError() throws IOException {
+    public IOException takeError() throws IOException {
         return SYS.takeError(fd.checkOpen());
     }
 

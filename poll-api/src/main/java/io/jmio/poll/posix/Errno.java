@@ -104,8 +104,12 @@ public final class Errno {
         if (platform == Platform.DARWIN) {
             table.put("EOPNOTSUPP", 102);
             table.put("ECANCELED", 89);
+        } else if (platform == Platform.NETBSD) {
+            table.put("ECANCELED", 87);
+        } else if (platform == Platform.OPENBSD) {
+            table.put("ECANCELED", 88);
         } else if (platform.isBsd()) {
-            table.put("ECANCELED", 85);
+            table.put("ECANCELED", 85); // FreeBSD, DragonFly
         }
         return table;
     }

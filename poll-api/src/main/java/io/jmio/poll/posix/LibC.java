@@ -55,7 +55,7 @@ final class LibC {
         int getpid();
 
         // ---- sockets (added for jmio's net types); addresses and lengths as raw native addresses.
-        // No six-argument calls (recvfrom, sendto): jnr-ffi 2.2.17's x86_64 stub generator
+        // No six-argument calls (recvfrom, sendto): jnr-ffi's (2.2.17 to 2.3.0) x86_64 stub generator
         // (X86MethodGenerator) passes a garbage sixth argument (seen with strace; jnr/jnr-ffi#181,
         // gone with -Djnr.ffi.x86asm.enabled=false), so datagrams with addresses use recvmsg/sendmsg.
 

@@ -1,15 +1,19 @@
 package io.jmio.poll.posix;
 
 import io.jmio.poll.SyscallException;
+import io.jmio.poll.spi.SyscallErrors;
 
 import java.io.IOException;
 
 /**
  * The facade over libc that the Unix backends and jmio's Unix types call: each method is one system
- * call, checks its result, and reports a failure as a {@link SyscallException} naming the call and
- * errno. "Would block" is a return value ({@link #WOULD_BLOCK}), never an exception.
+ * call, checks its result, and reports a failure naming the call and errno: a
+ * {@link SyscallException} for descriptors in general, the JDK's socket exception types (through
+ * {@link SyscallErrors#socketError}) for socket calls. "Would block" is a return value
+ * ({@link #WOULD_BLOCK}), never an exception.
  *
- * <p>Errors are mapped here in one place: {@link #exception(String, int, String)}.
+ * <p>Errors are mapped here in one place: {@link #exception(String, int, String)} and
+ * {@link #socketException(String, int, String)}.
  *
  * <p>Threading: stateless and thread-safe.
  */
@@ -97,6 +101,14 @@ public final class Posix {
         throw exception(syscall, errno, "fd " + fd);
     }
 
+    private static long failedSocketIo(String syscall, int fd) throws IOException {
+        int errno = lastErrno();
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return WOULD_BLOCK;
+        }
+        throw socketException(syscall, errno, "fd " + fd);
+    }
+
     /**
      * Creates a pipe whose two ends are non-blocking and close-on-exec.
      *
@@ -116,12 +128,12 @@ public final class Posix {
      *
      * @param type {@link #SOCK_STREAM} or {@link #SOCK_DGRAM}
      * @return the two sockets
-     * @throws SyscallException if the kernel refuses
+     * @throws IOException if the kernel refuses
      */
-    public static int[] socketPair(int type) throws SyscallException {
+    public static int[] socketPair(int type) throws IOException {
         int[] fds = new int[2];
         if (LibC.LIB.socketpair(AF_UNIX, type, 0, fds) < 0) {
-            throw exception("socketpair", lastErrno(), null);
+            throw socketException("socketpair", lastErrno(), null);
         }
         return configure(fds, "socketpair");
     }
@@ -164,11 +176,11 @@ public final class Posix {
     /**
      * @param fd  a socket
      * @param how {@link #SHUT_WR} and friends
-     * @throws SyscallException from {@code shutdown}
+     * @throws IOException from {@code shutdown}
      */
-    public static void shutdown(int fd, int how) throws SyscallException {
+    public static void shutdown(int fd, int how) throws IOException {
         if (LibC.LIB.shutdown(fd, how) < 0) {
-            throw exception("shutdown", lastErrno(), "fd " + fd);
+            throw socketException("shutdown", lastErrno(), "fd " + fd);
         }
     }
 
@@ -206,13 +218,13 @@ public final class Posix {
      * @param domain   {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}
      * @param type     {@code SOCK_STREAM} or {@code SOCK_DGRAM}
      * @return the descriptor
-     * @throws SyscallException from {@code socket} or {@code fcntl}
+     * @throws IOException from {@code socket} or {@code fcntl}
      */
-    public static int socket(int domain, int type) throws SyscallException {
+    public static int socket(int domain, int type) throws IOException {
         boolean atomic = SC.sockNonBlock != SocketConstants.NONE;
         int fd = LibC.LIB.socket(domain, atomic ? type | SC.sockNonBlock | SC.sockCloexec : type, 0);
         if (fd < 0) {
-            throw exception("socket", lastErrno(), "domain " + domain + ", type " + type);
+            throw socketException("socket", lastErrno(), "domain " + domain + ", type " + type);
         }
         try {
             if (!atomic) {
@@ -222,7 +234,7 @@ public final class Posix {
             if (SC.soNoSigPipe != SocketConstants.NONE) {
                 setIntOption(fd, SC.solSocket, SC.soNoSigPipe, 1);
             }
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             closeQuietly(fd, e);
             throw e;
         }
@@ -234,22 +246,22 @@ public final class Posix {
      * @param addr    address of a {@code sockaddr}
      * @param addrLen its length
      * @param what    the address in words, for the error message
-     * @throws SyscallException from {@code bind}, e.g. {@code EADDRINUSE}
+     * @throws IOException from {@code bind}, e.g. {@code EADDRINUSE}
      */
-    public static void bind(int fd, long addr, int addrLen, Object what) throws SyscallException {
+    public static void bind(int fd, long addr, int addrLen, Object what) throws IOException {
         if (LibC.LIB.bind(fd, addr, addrLen) < 0) {
-            throw exception("bind", lastErrno(), "fd " + fd + " to " + what);
+            throw socketException("bind", lastErrno(), "fd " + fd + " to " + what);
         }
     }
 
     /**
      * @param fd      a bound socket
      * @param backlog the queue length
-     * @throws SyscallException from {@code listen}
+     * @throws IOException from {@code listen}
      */
-    public static void listen(int fd, int backlog) throws SyscallException {
+    public static void listen(int fd, int backlog) throws IOException {
         if (LibC.LIB.listen(fd, backlog) < 0) {
-            throw exception("listen", lastErrno(), "fd " + fd);
+            throw socketException("listen", lastErrno(), "fd " + fd);
         }
     }
 
@@ -262,9 +274,9 @@ public final class Posix {
      * @param addr       where to put the peer's {@code sockaddr}, or 0
      * @param addrLenPtr address of a {@code socklen_t} holding the room at {@code addr}, or 0
      * @return the new socket, or {@link #NO_CONNECTION}
-     * @throws SyscallException from {@code accept}, e.g. {@code EMFILE}
+     * @throws IOException from {@code accept}, e.g. {@code EMFILE}
      */
-    public static int accept(int fd, long addr, long addrLenPtr) throws SyscallException {
+    public static int accept(int fd, long addr, long addrLenPtr) throws IOException {
         LibC.Accept4Lib accept4 = LibC.ACCEPT4;
         while (true) {
             int client = accept4 != null
@@ -278,7 +290,7 @@ public final class Posix {
                         if (SC.soNoSigPipe != SocketConstants.NONE) {
                             setIntOption(client, SC.solSocket, SC.soNoSigPipe, 1);
                         }
-                    } catch (SyscallException e) {
+                    } catch (IOException e) {
                         closeQuietly(client, e);
                         throw e;
                     }
@@ -290,7 +302,7 @@ public final class Posix {
                 return NO_CONNECTION;
             }
             if (errno != Errno.EINTR && errno != Errno.ECONNABORTED) {
-                throw exception(accept4 != null ? "accept4" : "accept", errno, "listener fd " + fd);
+                throw socketException(accept4 != null ? "accept4" : "accept", errno, "listener fd " + fd);
             }
         }
     }
@@ -303,9 +315,9 @@ public final class Posix {
      * @param addrLen its length
      * @param what    the peer in words, for the error message
      * @return true if connected at once, false if in progress (the socket turns writable when done)
-     * @throws SyscallException from {@code connect}, e.g. {@code ECONNREFUSED} reported at once
+     * @throws IOException from {@code connect}, e.g. {@code ECONNREFUSED} reported at once
      */
-    public static boolean connect(int fd, long addr, int addrLen, Object what) throws SyscallException {
+    public static boolean connect(int fd, long addr, int addrLen, Object what) throws IOException {
         if (LibC.LIB.connect(fd, addr, addrLen) == 0) {
             return true;
         }
@@ -313,7 +325,7 @@ public final class Posix {
         if (errno == Errno.EINPROGRESS || errno == Errno.EINTR) {
             return false;
         }
-        throw exception("connect", errno, "fd " + fd + " to " + what);
+        throw socketException("connect", errno, "fd " + fd + " to " + what);
     }
 
     /**
@@ -321,9 +333,9 @@ public final class Posix {
      * @param level the option level, e.g. {@code SOL_SOCKET}
      * @param name  the option
      * @param value its int value
-     * @throws SyscallException from {@code setsockopt}
+     * @throws IOException from {@code setsockopt}
      */
-    public static void setIntOption(int fd, int level, int name, int value) throws SyscallException {
+    public static void setIntOption(int fd, int level, int name, int value) throws IOException {
         NativeScratch s = NativeScratch.get();
         s.buffer.putInt(NativeScratch.OPTVAL_OFFSET, value);
         setOption(fd, level, name, s.address + NativeScratch.OPTVAL_OFFSET, 4);
@@ -335,11 +347,11 @@ public final class Posix {
      * @param name   the option
      * @param value  address of the value
      * @param length its length
-     * @throws SyscallException from {@code setsockopt}
+     * @throws IOException from {@code setsockopt}
      */
-    public static void setOption(int fd, int level, int name, long value, int length) throws SyscallException {
+    public static void setOption(int fd, int level, int name, long value, int length) throws IOException {
         if (LibC.LIB.setsockopt(fd, level, name, value, length) < 0) {
-            throw exception("setsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
+            throw socketException("setsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
         }
     }
 
@@ -348,9 +360,9 @@ public final class Posix {
      * @param level the option level
      * @param name  the option
      * @return its int value
-     * @throws SyscallException from {@code getsockopt}
+     * @throws IOException from {@code getsockopt}
      */
-    public static int getIntOption(int fd, int level, int name) throws SyscallException {
+    public static int getIntOption(int fd, int level, int name) throws IOException {
         NativeScratch s = NativeScratch.get();
         getOption(fd, level, name, s.address + NativeScratch.OPTVAL_OFFSET, 8);
         return s.buffer.getInt(NativeScratch.OPTVAL_OFFSET);
@@ -365,13 +377,13 @@ public final class Posix {
      * @param value  address of the room for the value
      * @param room   its size
      * @return the length the kernel wrote
-     * @throws SyscallException from {@code getsockopt}
+     * @throws IOException from {@code getsockopt}
      */
-    public static int getOption(int fd, int level, int name, long value, int room) throws SyscallException {
+    public static int getOption(int fd, int level, int name, long value, int room) throws IOException {
         NativeScratch s = NativeScratch.get();
         s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, room);
         if (LibC.LIB.getsockopt(fd, level, name, value, s.address + NativeScratch.SOCKLEN_OFFSET) < 0) {
-            throw exception("getsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
+            throw socketException("getsockopt", lastErrno(), "fd " + fd + ", level " + level + ", option " + name);
         }
         return s.buffer.getInt(NativeScratch.SOCKLEN_OFFSET);
     }
@@ -381,11 +393,11 @@ public final class Posix {
      *
      * @param fd a socket
      * @return the pending error as an exception, or null if there is none
-     * @throws SyscallException if {@code getsockopt} itself fails
+     * @throws IOException if {@code getsockopt} itself fails
      */
-    public static SyscallException takeSocketError(int fd) throws SyscallException {
+    public static IOException takeSocketError(int fd) throws IOException {
         int errno = getIntOption(fd, SC.solSocket, SC.soError);
-        return errno == 0 ? null : exception("SO_ERROR", errno, "fd " + fd);
+        return errno == 0 ? null : socketException("SO_ERROR", errno, "fd " + fd);
     }
 
     /**
@@ -395,16 +407,16 @@ public final class Posix {
      * @param fd   a socket
      * @param peer true for the peer's address
      * @return the length of the address
-     * @throws SyscallException from the call, e.g. {@code ENOTCONN} for a peer not (yet) connected
+     * @throws IOException from the call, e.g. {@code ENOTCONN} for a peer not (yet) connected
      */
-    public static int socketAddress(int fd, boolean peer) throws SyscallException {
+    public static int socketAddress(int fd, boolean peer) throws IOException {
         NativeScratch s = NativeScratch.get();
         s.buffer.putInt(NativeScratch.SOCKLEN_OFFSET, Sockaddr.STORAGE_SIZE);
         long addr = s.address + NativeScratch.SOCKADDR_OFFSET;
         long lenPtr = s.address + NativeScratch.SOCKLEN_OFFSET;
         int rc = peer ? LibC.LIB.getpeername(fd, addr, lenPtr) : LibC.LIB.getsockname(fd, addr, lenPtr);
         if (rc < 0) {
-            throw exception(peer ? "getpeername" : "getsockname", lastErrno(), "fd " + fd);
+            throw socketException(peer ? "getpeername" : "getsockname", lastErrno(), "fd " + fd);
         }
         return s.buffer.getInt(NativeScratch.SOCKLEN_OFFSET);
     }
@@ -417,11 +429,11 @@ public final class Posix {
      * @param length  the most bytes
      * @param flags   {@code MSG_*} flags, e.g. {@code MSG_PEEK}
      * @return the bytes received, 0 at end of stream, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error, e.g. {@code ECONNRESET}
+     * @throws IOException on any other error, e.g. {@code ECONNRESET}
      */
-    public static long recv(int fd, long address, long length, int flags) throws SyscallException {
+    public static long recv(int fd, long address, long length, int flags) throws IOException {
         long n = LibC.LIB.recv(fd, address, length, flags);
-        return n >= 0 ? n : failedIo("recv", fd);
+        return n >= 0 ? n : failedSocketIo("recv", fd);
     }
 
     /**
@@ -434,11 +446,11 @@ public final class Posix {
      * @param length  how many
      * @param flags   extra {@code MSG_*} flags, e.g. {@code MSG_OOB}
      * @return the bytes sent, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error, e.g. {@code EPIPE}, {@code ECONNRESET}
+     * @throws IOException on any other error, e.g. {@code EPIPE}, {@code ECONNRESET}
      */
-    public static long send(int fd, long address, long length, int flags) throws SyscallException {
+    public static long send(int fd, long address, long length, int flags) throws IOException {
         long n = LibC.LIB.send(fd, address, length, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedIo("send", fd);
+        return n >= 0 ? n : failedSocketIo("send", fd);
     }
 
     /**
@@ -446,11 +458,11 @@ public final class Posix {
      * @param msghdr address of a {@code struct msghdr} (see {@link MsghdrDescriptor})
      * @param flags  {@code MSG_*} flags
      * @return the bytes received, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error
+     * @throws IOException on any other error
      */
-    public static long recvMsg(int fd, long msghdr, int flags) throws SyscallException {
+    public static long recvMsg(int fd, long msghdr, int flags) throws IOException {
         long n = LibC.LIB.recvmsg(fd, msghdr, flags);
-        return n >= 0 ? n : failedIo("recvmsg", fd);
+        return n >= 0 ? n : failedSocketIo("recvmsg", fd);
     }
 
     /**
@@ -461,11 +473,11 @@ public final class Posix {
      * @param msghdr address of a {@code struct msghdr} (see {@link MsghdrDescriptor})
      * @param flags  extra {@code MSG_*} flags
      * @return the bytes sent, or {@link #WOULD_BLOCK}
-     * @throws SyscallException on any other error, e.g. {@code EPIPE}
+     * @throws IOException on any other error, e.g. {@code EPIPE}
      */
-    public static long sendMsg(int fd, long msghdr, int flags) throws SyscallException {
+    public static long sendMsg(int fd, long msghdr, int flags) throws IOException {
         long n = LibC.LIB.sendmsg(fd, msghdr, flags | SC.msgNoSignal);
-        return n >= 0 ? n : failedIo("sendmsg", fd);
+        return n >= 0 ? n : failedSocketIo("sendmsg", fd);
     }
 
     /**
@@ -507,6 +519,22 @@ public final class Posix {
     public static SyscallException exception(String syscall, int errno, String context) {
         String description = describe(errno);
         return new SyscallException(syscall, errno, Errno.current().name(errno),
+                context == null ? description : description + ": " + context);
+    }
+
+    /**
+     * The one place where the errno of a failed socket call becomes an exception: the JDK type Java
+     * code catches ({@code ConnectException}, {@code BindException}, {@code SocketException}, ...),
+     * chosen by {@link SyscallErrors#socketError} from the errno's name, carrying the call and errno.
+     *
+     * @param syscall the socket call, e.g. {@code connect}, or {@code SO_ERROR} for a pending error
+     * @param errno   the error number
+     * @param context what the caller was doing, or null
+     * @return the exception, to throw
+     */
+    public static IOException socketException(String syscall, int errno, String context) {
+        String description = describe(errno);
+        return SyscallErrors.socketError(syscall, errno, Errno.current().name(errno),
                 context == null ? description : description + ": " + context);
     }
 

@@ -124,7 +124,7 @@ public final class PosixSockets extends SocketSystem {
     }
 
     @Override
-    public SyscallException takeError(long s) throws IOException {
+    public IOException takeError(long s) throws IOException {
         return Posix.takeSocketError((int) s);
     }
 
@@ -180,44 +180,35 @@ public final class PosixSockets extends SocketSystem {
     @Override
     public void setLinger(long s, int seconds) throws IOException {
         NativeScratch scratch = NativeScratch.get();
-        scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET, seconds >= 0 ? 1 : 0);
-        scratch.buffer.putInt(NativeScratch.OPTVAL_OFFSET + 4, Math.max(seconds, 0));
-        Posix.setOption((int) s, SC.solSocket, SC.soLinger, scratch.address + NativeScratch.OPTVAL_OFFSET, 8);
+        SockoptDescriptor.putLinger(scratch.buffer, NativeScratch.OPTVAL_OFFSET, seconds);
+        Posix.setOption((int) s, SC.solSocket, SC.soLinger, scratch.address + NativeScratch.OPTVAL_OFFSET,
+                SockoptDescriptor.LINGER_SIZE);
     }
 
     @Override
     public int linger(long s) throws IOException {
         NativeScratch scratch = NativeScratch.get();
-        Posix.getOption((int) s, SC.solSocket, SC.soLinger, scratch.address + NativeScratch.OPTVAL_OFFSET, 8);
-        return scratch.buffer.getInt(NativeScratch.OPTVAL_OFFSET) == 0 ? -1
-                : scratch.buffer.getInt(NativeScratch.OPTVAL_OFFSET + 4);
+        Posix.getOption((int) s, SC.solSocket, SC.soLinger, scratch.address + NativeScratch.OPTVAL_OFFSET,
+                SockoptDescriptor.LINGER_SIZE);
+        return SockoptDescriptor.lingerSeconds(scratch.buffer, NativeScratch.OPTVAL_OFFSET);
     }
 
     /** {@code struct ip_mreq {struct in_addr imr_multiaddr; struct in_addr imr_interface;}}: 8 bytes. */
     @Override
     public void membershipV4(long s, boolean join, Inet4Address group, Inet4Address iface) throws IOException {
         NativeScratch scratch = NativeScratch.get();
-        byte[] g = group.getAddress();
-        byte[] i = iface.getAddress();
-        for (int k = 0; k < 4; k++) {
-            scratch.buffer.put(NativeScratch.SOCKADDR_OFFSET + k, g[k]);
-            scratch.buffer.put(NativeScratch.SOCKADDR_OFFSET + 4 + k, i[k]);
-        }
+        SockoptDescriptor.putIpMreq(scratch.buffer, NativeScratch.SOCKADDR_OFFSET, group, iface);
         Posix.setOption((int) s, SocketConstants.IPPROTO_IP, join ? SC.ipAddMembership : SC.ipDropMembership,
-                scratch.address + NativeScratch.SOCKADDR_OFFSET, 8);
+                scratch.address + NativeScratch.SOCKADDR_OFFSET, SockoptDescriptor.IP_MREQ_SIZE);
     }
 
     /** {@code struct ipv6_mreq {struct in6_addr ipv6mr_multiaddr; unsigned ipv6mr_interface;}}: 20 bytes. */
     @Override
     public void membershipV6(long s, boolean join, InetAddress group, int interfaceIndex) throws IOException {
         NativeScratch scratch = NativeScratch.get();
-        byte[] g = group.getAddress();
-        for (int k = 0; k < 16; k++) {
-            scratch.buffer.put(NativeScratch.SOCKADDR_OFFSET + k, g[k]);
-        }
-        scratch.buffer.putInt(NativeScratch.SOCKADDR_OFFSET + 16, interfaceIndex);
+        SockoptDescriptor.putIpv6Mreq(scratch.buffer, NativeScratch.SOCKADDR_OFFSET, group, interfaceIndex);
         Posix.setOption((int) s, SocketConstants.IPPROTO_IPV6, join ? SC.ipv6JoinGroup : SC.ipv6LeaveGroup,
-                scratch.address + NativeScratch.SOCKADDR_OFFSET, 20);
+                scratch.address + NativeScratch.SOCKADDR_OFFSET, SockoptDescriptor.IPV6_MREQ_SIZE);
     }
 
     @Override

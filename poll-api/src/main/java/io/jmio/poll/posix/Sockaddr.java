@@ -172,8 +172,9 @@ public final class Sockaddr {
      * @param buf    native-order buffer
      * @param offset where the {@code sockaddr_un} starts
      * @param length the length the kernel reported
-     * @return the name bytes without terminator or leading NUL (empty for an unnamed socket); whether it
-     *         is abstract is {@link #isAbstractUnix}
+     * @return the name bytes without terminator or leading NUL (empty for an unnamed socket: Linux's
+     *         2-byte address or the BSDs' zeroed {@code sun_noname}); whether it is abstract is
+     *         {@link #isAbstractUnix}
      */
     public byte[] getUnixName(ByteBuffer buf, int offset, int length) {
         int start = offset + SockaddrUnDescriptor.PATH_OFFSET;
@@ -182,6 +183,9 @@ public final class Sockaddr {
             return new byte[0];
         }
         if (buf.get(start) == 0) {
+            if (layout == SockaddrLayout.BSD) {
+                return new byte[0]; // the BSDs' sun_noname (16 bytes, zeroed): unnamed, never abstract
+            }
             start++;  // abstract: the name is every byte after the NUL, up to the length
         } else {
             int nul = start;
@@ -201,10 +205,11 @@ public final class Sockaddr {
      * @param buf    native-order buffer
      * @param offset where the {@code sockaddr_un} starts
      * @param length the length the kernel reported
-     * @return true if it is a Linux abstract-namespace address
+     * @return true if it is a Linux abstract-namespace address (never with the BSD layout: an unbound
+     *         socket's address there is {@code sun_noname}, whose first path byte is 0 too)
      */
     public boolean isAbstractUnix(ByteBuffer buf, int offset, int length) {
-        return length > SockaddrUnDescriptor.PATH_OFFSET && buf.get(offset + SockaddrUnDescriptor.PATH_OFFSET) == 0;
+        return layout == SockaddrLayout.LINUX && length > SockaddrUnDescriptor.PATH_OFFSET && buf.get(offset + SockaddrUnDescriptor.PATH_OFFSET) == 0;
     }
 
     private static void putPort(ByteBuffer buf, int index, int port) {

@@ -71,7 +71,10 @@ public final class SocketConstants {
     public final int soKeepAlive;
     /** {@code SO_LINGER} in seconds ({@code SO_LINGER_SEC} on macOS, whose {@code SO_LINGER} counts ticks). */
     public final int soLinger;
-    /** {@code SO_NOSIGPIPE} (macOS, which has no {@code MSG_NOSIGNAL}), or {@link #NONE}. */
+    /**
+     * {@code SO_NOSIGPIPE} (macOS), or {@link #NONE}. Recent XNU headers define {@code MSG_NOSIGNAL}
+     * too, older macOS releases do not, so jmio sets this option on every socket there instead.
+     */
     public final int soNoSigPipe;
     /** {@code IP_TTL}. */
     public final int ipTtl;
@@ -93,7 +96,7 @@ public final class SocketConstants {
     public final int ipv6LeaveGroup;
     /** {@code IPV6_V6ONLY}. */
     public final int ipv6V6Only;
-    /** {@code TCP_KEEPIDLE} ({@code TCP_KEEPALIVE} on macOS). */
+    /** {@code TCP_KEEPIDLE} ({@code TCP_KEEPALIVE} on macOS), or {@link #NONE} (OpenBSD). */
     public final int tcpKeepIdle;
     /** {@code MSG_TRUNC} as reported in {@code msghdr.msg_flags}. */
     public final int msgTrunc;
@@ -169,7 +172,12 @@ public final class SocketConstants {
             ipv6JoinGroup = 12;
             ipv6LeaveGroup = 13;
             ipv6V6Only = 27;
-            tcpKeepIdle = platform == Platform.DARWIN ? 0x10 : 256;
+            tcpKeepIdle = switch (platform) {
+                case DARWIN -> 0x10;        // TCP_KEEPALIVE
+                case NETBSD -> 3;
+                case OPENBSD -> NONE;       // no per-socket keep-alive idle time
+                default -> 256;             // FreeBSD, DragonFly
+            };
             msgTrunc = 0x10;
             msgDontWait = 0x80;
             msgNoSignal = switch (platform) {

@@ -1,25 +1,30 @@
 package io.jmio.poll.spi;
 
 import io.jmio.poll.SyscallException;
-import io.jmio.poll.posix.Platform;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * The operating system's socket calls as jmio's network types ({@code io.jmio.poll.net}) need them:
  * one implementation per socket API, chosen once per process by {@link #current()}. The POSIX one
- * ({@code io.jmio.poll.posix.PosixSockets}) serves Linux, macOS and the BSDs; the Winsock one
- * ({@code io.jmio.poll.windows.WinsockSockets}) serves Windows.
+ * ({@code io.jmio.poll.posix.PosixSockets}, in this module because the two Unix backends share it)
+ * serves Linux, macOS and the BSDs; the Winsock one lives in poll-iocp with the rest of the Windows
+ * code.
  *
- * <p><b>Why here, and not supplied by a backend.</b> A socket exists before it is registered, so the
- * network types cannot ask a {@link Selector} which socket API to use: the choice belongs to the
- * operating system, not to the backend. Both implementations therefore live in {@code poll-api}; the
- * Winsock one is loaded only on Windows and never binds {@code ws2_32} elsewhere, as the POSIX one is
- * never loaded on Windows.
+ * <p><b>Who supplies it.</b> A socket exists before it is registered, so the network types cannot ask a
+ * {@link Selector} which socket API to use: the choice belongs to the operating system, not to the
+ * backend. The module that owns the running OS supplies it through a {@link SocketSystemProvider}
+ * (found by {@link java.util.ServiceLoader}, in this class's loader and then the thread's context
+ * loader). With no such module on the class path, {@link #current()} returns a socket system whose
+ * every operation fails with an {@link IOException} that says which module to add, so a network type
+ * reports it from its first call instead of failing to initialise.
  *
  * <p><b>Handles</b> are {@code long}s: file descriptors on Unix, 64-bit {@code SOCKET} handles on
  * Windows. {@link #handlesAreFileDescriptors()} says which, and so whether a socket registers as a
@@ -29,12 +34,14 @@ import java.nio.ByteBuffer;
  * <p><b>Conventions</b> (the JDK channels'): stream reads return the bytes read, 0 if they would
  * block, -1 at end of stream; writes return the bytes written, 0 if they would block; datagram
  * receives return the length, -1 if they would block; {@link #accept} returns {@link #NO_SOCKET} if
- * nothing is pending. Failures are {@link SyscallException}s with portable errno names where one
- * exists ({@code ECONNREFUSED}, {@code EADDRINUSE}, ...), the native name in the message.
+ * nothing is pending. Failures of socket calls are built by {@link SyscallErrors#socketError} from
+ * portable errno names ({@code ECONNREFUSED}, {@code EADDRINUSE}, ...), the native name in the
+ * message: {@code ConnectException}, {@code BindException}, {@code SocketException} subclasses that
+ * implement {@link io.jmio.poll.SyscallFailure}.
  *
  * <p><b>Selection.</b> The system property {@value #PROPERTY} may name an implementation class (public,
- * with a public no-argument constructor); it exists for tests that run the Windows code path over an
- * emulation on Linux, and is read once.
+ * with a public no-argument constructor) that replaces the provider's choice; it exists for tests that
+ * run the Windows code path over an emulation on Linux, and is read once.
  *
  * <p>Threading: implementations are stateless or per-thread; every method may be called from any
  * thread. {@link #lastTruncated()} and {@link #lastSender()} report the calling thread's last
@@ -83,8 +90,8 @@ public abstract class SocketSystem {
     }
 
     /**
-     * @return the socket API of this process: Winsock on Windows, POSIX elsewhere (or the class named
-     *         by {@value #PROPERTY})
+     * @return the socket API of this process: the one the OS's module supplies (or the class named by
+     *         {@value #PROPERTY}); one that fails every call, saying why, if no module supplies one
      */
     public static SocketSystem current() {
         return Holder.CURRENT;
@@ -92,15 +99,34 @@ public abstract class SocketSystem {
 
     private static SocketSystem load() {
         String name = System.getProperty(PROPERTY);
-        if (name == null || name.isEmpty()) {
-            name = Platform.current() == Platform.WINDOWS ? "io.jmio.poll.windows.WinsockSockets"
-                    : "io.jmio.poll.posix.PosixSockets";
+        if (name != null && !name.isEmpty()) {
+            try {
+                return Class.forName(name).asSubclass(SocketSystem.class).getConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException("cannot load the socket system " + name + " (" + PROPERTY + ")", e);
+            }
         }
-        try {
-            return Class.forName(name).asSubclass(SocketSystem.class).getConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot load the socket system " + name + " (" + PROPERTY + ")", e);
+        List<String> seen = new ArrayList<>();
+        SocketSystemProvider provider = find(SocketSystem.class.getClassLoader(), seen);
+        if (provider == null && Thread.currentThread().getContextClassLoader() != null) {
+            provider = find(Thread.currentThread().getContextClassLoader(), seen);
         }
+        if (provider == null) {
+            return new UnavailableSockets("no jmio module supplies sockets for this OS (os.name="
+                    + System.getProperty("os.name") + "; socket providers on the class path: " + seen
+                    + "): add poll-epoll on Linux, poll-kqueue on macOS and the BSDs, poll-iocp on Windows");
+        }
+        return provider.create();
+    }
+
+    private static SocketSystemProvider find(ClassLoader loader, List<String> seen) {
+        for (SocketSystemProvider p : ServiceLoader.load(SocketSystemProvider.class, loader)) {
+            seen.add(p.name());
+            if (p.supportsCurrentOs()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** @return a short name for messages, e.g. {@code posix}, {@code winsock} */
@@ -238,10 +264,11 @@ public abstract class SocketSystem {
 
     /**
      * @param s a socket
-     * @return its pending error ({@code SO_ERROR}), cleared, or null
+     * @return its pending error ({@code SO_ERROR}), cleared, or null; built by
+     *         {@link SyscallErrors#socketError} with the call named {@code SO_ERROR}
      * @throws IOException if reading it fails
      */
-    public abstract SyscallException takeError(long s) throws IOException;
+    public abstract IOException takeError(long s) throws IOException;
 
     /**
      * @param s    a socket

@@ -3,7 +3,6 @@ package io.jmio.poll.unix;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Registry;
 import io.jmio.poll.Source;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
@@ -140,10 +139,11 @@ public final class UnixStream implements Source, AutoCloseable {
     }
 
     /**
-     * @return the pending socket error ({@code SO_ERROR}), cleared, or null
+     * @return the pending socket error ({@code SO_ERROR}), cleared, or null: a
+     *         {@link io.jmio.poll.SyscallFailure}, e.g. a {@link java.net.ConnectException} for {@code ECONNREFUSED}
      * @throws IOException if reading it fails
      */
-    public SyscallException takeError() throws IOException {
+    public IOException takeError() throws IOException {
         return Posix.takeSocketError(fd.checkOpen());
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.lang.reflect.Method;
 
 /**
- * Checks on jnr-ffi binding interfaces that guard against a defect of jnr-ffi 2.2.17: a function whose
+ * Checks on jnr-ffi binding interfaces that guard against a defect of jnr-ffi (2.2.17, still in the pinned 2.3.0): a function whose
  * arguments are all primitives is compiled into a machine-code stub that, on x86_64, loads a sixth
  * integer argument from the wrong stack slot (see {@code JnrSixArgumentTest} in poll-api for the
  * demonstration). A binding with six or more arguments must therefore make one of them an object
@@ -33,7 +33,7 @@ public final class JnrBindings {
                 allPrimitive &= t.isPrimitive();
             }
             if (allPrimitive) {
-                fail(binding.getName() + "." + m.getName() + " has " + types.length + " primitive arguments: jnr-ffi 2.2.17"
+                fail(binding.getName() + "." + m.getName() + " has " + types.length + " primitive arguments: jnr-ffi (2.2.17 to 2.3.0)"
                         + " passes the sixth one wrong on x86_64; make one of them a jnr.ffi.Pointer");
             }
         }

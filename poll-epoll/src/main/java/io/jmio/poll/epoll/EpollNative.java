@@ -159,6 +159,11 @@ final class EpollNative {
      */
     static SyscallException fail(String syscall, int errno, int fd) {
         String context;
+        if (syscall.equals("epoll_ctl(DEL)") && errno == Errno.EBADF) {
+            // Registry.deregister reports every descriptor it does not know as ENOENT, as kqueue on macOS does.
+            return Posix.exception(syscall, Errno.ENOENT, "fd " + fd
+                    + " is not registered with this Poll (it is closed: epoll_ctl answered EBADF)");
+        }
         if (syscall.startsWith("epoll_ctl")) {
             if (errno == Errno.EEXIST) {
                 context = "fd " + fd + " is already registered with this Poll";

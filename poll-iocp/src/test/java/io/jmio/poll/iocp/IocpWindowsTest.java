@@ -2,12 +2,10 @@ package io.jmio.poll.iocp;
 
 import static io.jmio.poll.contract.Expect.readClosed;
 import static io.jmio.poll.contract.Expect.readable;
-import static io.jmio.poll.contract.Expect.writable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jmio.poll.ClosedPollException;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
@@ -15,8 +13,6 @@ import io.jmio.poll.SourceFd;
 import io.jmio.poll.SourceSocket;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
-import io.jmio.poll.Trigger;
-import io.jmio.poll.Waker;
 import io.jmio.poll.contract.Expect;
 
 import java.io.IOException;
@@ -25,9 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +31,10 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * The IOCP backend on a real Windows kernel, with real loopback TCP sockets: runs on the
- * {@code windows-latest} CI job only (these machines are Linux).
+ * What only the IOCP backend on a real Windows kernel shows, with real loopback TCP sockets: the cases
+ * every backend shares run as {@link IocpWindowsPollTest} and {@link IocpWindowsWakerTest} (the
+ * contracts with Windows sources). Runs on the {@code windows-latest} CI job only (these machines are
+ * Linux).
  */
 @EnabledOnOs(OS.WINDOWS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -71,75 +66,6 @@ class IocpWindowsTest {
     @Test
     void pollOpenPicksIocp() {
         assertEquals("iocp", poll.backendName());
-    }
-
-    @Test
-    void readableAfterThePeerSends() throws IOException {
-        long[] p = pair();
-        poll.registry().register(new SourceSocket(p[1]), Token.of(1), Interest.READABLE);
-        Expect.noEvents(poll, events);
-        Winsock.send(p[0]);
-        Expect.events(poll, events, readable(1));
-    }
-
-    @Test
-    void connectedSocketIsWritable() throws IOException {
-        long[] p = pair();
-        poll.registry().register(new SourceSocket(p[0]), Token.of(2), Interest.WRITABLE);
-        Expect.events(poll, events, writable(2));
-    }
-
-    @Test
-    void edgeTriggeredNeedsRearmAfterWouldBlock() throws IOException {
-        long[] p = pair();
-        SourceSocket server = new SourceSocket(p[1]);
-        poll.registry().register(server, Token.of(3), Interest.READABLE);
-        Winsock.send(p[0]);
-        Expect.events(poll, events, readable(3));
-        Winsock.send(p[0]);
-        Expect.noEvents(poll, events);
-        assertEquals(2, Winsock.drain(p[1]));
-        server.rearm(poll.registry(), Interest.READABLE);
-        Expect.noEvents(poll, events);
-        Winsock.send(p[0]);
-        Expect.events(poll, events, readable(3));
-    }
-
-    @Test
-    void writableAgainAfterFillDrainAndRearm() throws IOException {
-        long[] p = pair();
-        SourceSocket client = new SourceSocket(p[0]);
-        poll.registry().register(client, Token.of(4), Interest.WRITABLE);
-        Expect.events(poll, events, writable(4));
-        Winsock.fill(p[0]);
-        client.rearm(poll.registry(), Interest.WRITABLE);
-        Expect.noEventsFor(poll, events, 4);
-        Winsock.drain(p[1]);
-        Expect.events(poll, events, writable(4));
-    }
-
-    @Test
-    void levelTriggeredRepeatsWhileDataStaysUnread() throws IOException {
-        long[] p = pair();
-        poll.registry().register(new SourceSocket(p[1]), Token.of(5), Interest.READABLE, Trigger.LEVEL);
-        Winsock.send(p[0]);
-        for (int i = 0; i < 3; i++) {
-            Expect.events(poll, events, readable(5));
-        }
-        Winsock.drain(p[1]);
-        Expect.noEvents(poll, events);
-    }
-
-    @Test
-    void oneshotReportsOnceUntilReregistered() throws IOException {
-        long[] p = pair();
-        SourceSocket server = new SourceSocket(p[1]);
-        poll.registry().register(server, Token.of(6), Interest.READABLE, Trigger.ONESHOT);
-        Winsock.send(p[0]);
-        Expect.events(poll, events, readable(6));
-        Expect.noEvents(poll, events);
-        poll.registry().reregister(server, Token.of(7), Interest.READABLE, Trigger.ONESHOT);
-        Expect.events(poll, events, readable(7));
     }
 
     @Test
@@ -177,26 +103,6 @@ class IocpWindowsTest {
             events.forEach(e -> pending.remove(e.token()));
         }
         assertTrue(pending.isEmpty(), "never reported: " + pending);
-    }
-
-    @Test
-    void wakerAndCloseFromAnotherThread() throws Exception {
-        Waker waker = new Waker(poll.registry(), Token.of(11));
-        waker.wake();
-        assertEquals(1, poll.poll(events, Duration.ofSeconds(5)));
-        assertEquals(11, events.get(0).token());
-        ExecutorService other = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> closed = other.submit(() -> {
-                Thread.sleep(100);
-                poll.close();
-                return null;
-            });
-            assertThrows(ClosedPollException.class, () -> poll.poll(events, null));
-            closed.get(5, TimeUnit.SECONDS);
-        } finally {
-            other.shutdownNow();
-        }
     }
 
     @Test

@@ -68,7 +68,8 @@ final class KeventChanges {
                     + ": PRIORITY (EPOLLPRI) exists on epoll only");
         }
         if ((interests & Interest.AIO_BIT) != 0 && abi.evfiltAio == KqueueAbi.NONE) {
-            throw new UnsupportedOperationException("AIO interest needs EVFILT_AIO, which " + abi.name + " does not post to kqueues");
+            throw new UnsupportedOperationException("AIO interest needs EVFILT_AIO events, which " + abi.name
+                    + " never posts to a kqueue");
         }
         if ((interests & Interest.LIO_BIT) != 0 && abi.evfiltLio == KqueueAbi.NONE) {
             throw new UnsupportedOperationException("LIO interest needs EVFILT_LIO, which exists on FreeBSD only, not on " + abi.name);

@@ -8,7 +8,7 @@ package io.jmio.poll.kqueue;
  * <table>
  *   <caption>kqueue per OS (64-bit)</caption>
  *   <tr><th>ABI</th><th>layout</th><th>READ</th><th>WRITE</th><th>AIO</th><th>LIO</th><th>USER</th><th>waker</th><th>symbol</th></tr>
- *   <tr><td>{@link #DARWIN}</td><td>32 B</td><td>-1</td><td>-2</td><td>-3</td><td>-</td><td>-10</td><td>EVFILT_USER</td><td>{@code kevent}</td></tr>
+ *   <tr><td>{@link #DARWIN}</td><td>32 B</td><td>-1</td><td>-2</td><td>- (-3 unused)</td><td>-</td><td>-10</td><td>EVFILT_USER</td><td>{@code kevent}</td></tr>
  *   <tr><td>{@link #FREEBSD_12}</td><td>64 B</td><td>-1</td><td>-2</td><td>-3</td><td>-10</td><td>-11</td><td>EVFILT_USER</td><td>{@code kevent} (FBSD_1.5)</td></tr>
  *   <tr><td>{@link #FREEBSD_11}</td><td>32 B</td><td>-1</td><td>-2</td><td>-3</td><td>-10</td><td>-11</td><td>EVFILT_USER</td><td>{@code kevent} (FBSD_1.0)</td></tr>
  *   <tr><td>{@link #DRAGONFLY}</td><td>32 B</td><td>-1</td><td>-2</td><td>-3</td><td>-</td><td>-9</td><td>EVFILT_USER</td><td>{@code kevent}</td></tr>
@@ -18,9 +18,12 @@ package io.jmio.poll.kqueue;
  *
  * <p>The action and flag bits ({@code EV_*}) and {@code NOTE_TRIGGER} have the same values on all of
  * them (only their width differs: {@code u16}, or {@code u32} on NetBSD). OpenBSD and NetBSD get a
- * pipe waker because their {@code EVFILT_USER} is too recent to rely on. AIO and LIO are decoded only
- * where a kernel can post them to a kqueue ({@code SIGEV_KEVENT}): macOS, FreeBSD, DragonFly (AIO) and
- * FreeBSD (LIO), as mio does.
+ * pipe waker because their {@code EVFILT_USER} is too recent to rely on. AIO and LIO are accepted only
+ * where a kernel can post them to a kqueue ({@code SIGEV_KEVENT}): FreeBSD and DragonFly (AIO) and
+ * FreeBSD (LIO). macOS defines {@code EVFILT_AIO} (-3) but XNU's {@code sysfilt_ops} maps it to
+ * {@code bad_filtops} (bsd/kern/kern_event.c), so no AIO event can ever arrive there and
+ * {@link io.jmio.poll.Interest#AIO} is refused (mio accepts it). NetBSD's layout is here for the
+ * emulation: the backend itself does not run on NetBSD (see {@link KqueueBackend#unsupported}).
  *
  * <p>Threading: immutable.
  */
@@ -52,7 +55,7 @@ final class KqueueAbi {
     static final int NOTE_TRIGGER = 0x01000000;
 
     /** macOS. */
-    static final KqueueAbi DARWIN = new KqueueAbi("darwin", KeventDescriptor.COMPACT_32, -1, -2, -3, NONE, -10, true, "kevent");
+    static final KqueueAbi DARWIN = new KqueueAbi("darwin", KeventDescriptor.COMPACT_32, -1, -2, NONE, NONE, -10, true, "kevent");
     /** FreeBSD 12 and later. */
     static final KqueueAbi FREEBSD_12 = new KqueueAbi("freebsd12", KeventDescriptor.FREEBSD_64, -1, -2, -3, -10, -11, true, "kevent");
     /** FreeBSD 11 and earlier (and a FreeBSD 11 userland on a newer kernel). */

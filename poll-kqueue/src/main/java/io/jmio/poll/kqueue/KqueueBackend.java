@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * The kqueue backend, found by {@link java.util.ServiceLoader}: {@code Poll.open()} picks it on macOS,
- * FreeBSD, OpenBSD, NetBSD and DragonFly.
+ * FreeBSD, OpenBSD and DragonFly. On NetBSD it is picked too, but says it is unsupported there (see
+ * {@link #unsupported}).
  *
  * <p>Availability is decided once, when the native binding loads: on another OS (Linux included) the
  * kqueue library is never loaded and {@link #unavailabilityCause()} says why; on a BSD whose libc
@@ -37,11 +38,27 @@ public final class KqueueBackend implements PollBackend {
 
     @Override
     public Throwable unavailabilityCause() {
-        if (!supportsCurrentOs()) {
+        Throwable unsupported = unsupported(Platform.current());
+        return unsupported != null ? unsupported : KqueueNative.unavailabilityCause();
+    }
+
+    /**
+     * Why this backend cannot run on an OS at all, before any native library is touched.
+     *
+     * @param platform an OS
+     * @return the reason, or null for macOS, FreeBSD, OpenBSD and DragonFly
+     */
+    static Throwable unsupported(Platform platform) {
+        if (!platform.isBsd()) {
             return new UnsupportedOperationException("kqueue exists on macOS and the BSDs only, not on "
                     + System.getProperty("os.name"));
         }
-        return KqueueNative.unavailabilityCause();
+        if (platform == Platform.NETBSD) {
+            return new UnsupportedOperationException("jmio's kqueue backend does not support NetBSD: jffi, under "
+                    + "jnr-ffi, ships no NetBSD stub library and cannot tell the OS apart, so no native call can be "
+                    + "made there (NetBSD's kevent layout is kept, and tested over the emulation only)");
+        }
+        return null;
     }
 
     @Override

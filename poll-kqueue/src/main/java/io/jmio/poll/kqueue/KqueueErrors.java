@@ -36,6 +36,20 @@ final class KqueueErrors {
      * @param fd       the descriptor
      * @return the exception to throw
      */
+    /**
+     * {@code Registry.deregister} of a descriptor the kernel holds no filter for: {@code ENOENT} on every
+     * system, as {@link io.jmio.poll.Registry#deregister} documents, though FreeBSD answers
+     * {@code EBADF} for a closed descriptor (XNU {@code ENOENT}); the kernel's answer is in the message.
+     *
+     * @param kernelErrno what the kernel answered
+     * @param fd          the descriptor
+     * @return the exception to throw
+     */
+    static SyscallException notRegistered(int kernelErrno, long fd) {
+        String why = kernelErrno == Errno.ENOENT ? "" : " (it is closed: kevent answered " + Errno.current().name(kernelErrno) + ")";
+        return Posix.exception("kevent(EV_DELETE)", Errno.ENOENT, "fd " + fd + " is not registered with this Poll" + why);
+    }
+
     static SyscallException change(String action, KqueueAbi abi, int filter, int errno, long fd) {
         String syscall = filter == KqueueAbi.NONE ? "kevent(" + action + ")"
                 : "kevent(" + action + ", " + abi.filterName(filter) + ")";
@@ -46,6 +60,9 @@ final class KqueueErrors {
             context = "fd " + fd + " is not registered with this Poll";
         } else if (errno == Errno.EBADF) {
             context = "fd " + fd + " is closed or not a valid descriptor";
+        } else if (errno == Errno.EPIPE) {
+            context = "fd " + fd + " is a pipe whose read end is closed, and the kernel keeps no "
+                    + abi.filterName(filter) + " for it, so nothing could be reported";
         } else if (errno == Errno.EINVAL) {
             context = "fd " + fd + " cannot be watched with " + abi.filterName(filter);
         } else {

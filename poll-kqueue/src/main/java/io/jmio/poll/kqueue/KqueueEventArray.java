@@ -23,7 +23,7 @@ import java.nio.ByteBuffer;
  *   <tr><td>{@code isReadClosed}</td><td>{@code EV_EOF} on an {@code EVFILT_READ} event</td><td>all</td></tr>
  *   <tr><td>{@code isWriteClosed}</td><td>{@code EV_EOF} on an {@code EVFILT_WRITE} event</td><td>all</td></tr>
  *   <tr><td>{@code isPriority}</td><td>never (kqueue has no priority filter for sockets)</td><td>-</td></tr>
- *   <tr><td>{@code isAio}</td><td>filter {@code EVFILT_AIO}</td><td>macOS, FreeBSD, DragonFly</td></tr>
+ *   <tr><td>{@code isAio}</td><td>filter {@code EVFILT_AIO}</td><td>FreeBSD, DragonFly</td></tr>
  *   <tr><td>{@code isLio}</td><td>filter {@code EVFILT_LIO}</td><td>FreeBSD</td></tr>
  * </table>
  *

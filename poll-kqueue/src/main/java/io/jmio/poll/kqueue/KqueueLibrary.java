@@ -16,13 +16,17 @@ import jnr.ffi.types.size_t;
  * <p>The library is loaded only on macOS and the BSDs: on any other OS the holder records why not and
  * never touches the native loader, so the Linux build and tests never try to bind {@code kqueue}.
  * Loading fails immediately if a symbol is missing, not at the first call. On NetBSD both methods
- * are bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
- * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec).
+ * would be bound to {@code __kevent50}, the symbol NetBSD's headers rename {@code kevent} to (the plain
+ * {@code kevent} symbol is a compatibility entry with a 32-bit {@code time_t} timespec); jffi cannot load
+ * on NetBSD today, so the backend refuses it first (see {@link KqueueBackend}).
  *
- * <p><b>Why {@code kevent}'s timeout is a {@link Pointer}.</b> jnr-ffi 2.2.17 compiles calls whose
- * arguments are all primitives into an x86_64 (and aarch64) machine-code stub, and that stub loads the
- * sixth integer argument from the wrong stack slot (the return address). {@code kevent} has six, so
- * its last one is an object: jnr-ffi then takes its generic invoker, which passes all six correctly.
+ * <p><b>Why {@code kevent}'s timeout is a {@link Pointer}.</b> jnr-ffi (2.2.17, and still the pinned 2.3.0) compiles calls whose
+ * arguments are all primitives into a machine-code stub; on x86_64 that stub loads the sixth integer
+ * argument from the wrong stack slot (the return address), as {@code JnrSixArgumentTest} shows. On
+ * aarch64 the sixth argument travels in a register and the defect was never shown; the workaround is
+ * kept on both. {@code kevent} has six arguments, so its last one is an object: jnr-ffi then refuses
+ * the stub ({@code X86MethodGenerator} takes no object argument beyond four) and takes its generic
+ * invoker, which passes all six correctly.
  * The selector creates its two timeout pointers once, so nothing is allocated per call. The test
  * {@code JnrBindingsTest} pins that no binding of jmio has six primitive arguments.
  *

@@ -17,9 +17,10 @@ import java.nio.ByteBuffer;
  * {@code kevent@FBSD_1.0}; which one {@code dlsym("kevent")} returns depends on the C library that is
  * installed, not on {@code os.version} nor even on the running kernel (a FreeBSD 11 userland, in a
  * jail, on a 12 kernel gets the old one). So instead of guessing, {@link #probeFreeBsd} asks the bound
- * symbol itself: it triggers an {@code EVFILT_USER} event in a scratch kqueue and reads it back into a
- * buffer filled with a marker. A 32-byte {@code kevent} leaves bytes 32 to 39 untouched; the 64-byte
- * one writes {@code ext[0]} there (0, as the change carried). Both layouts agree on the first 32
+ * symbol itself: it adds an {@code EVFILT_USER} event to a scratch kqueue, triggers it in a second
+ * call (FreeBSD's {@code kqueue_register} ignores {@code NOTE_TRIGGER} on the change that creates the
+ * knote, unlike XNU), and reads it back into a buffer filled with a marker. A 32-byte {@code kevent}
+ * leaves bytes 32 to 39 untouched; the 64-byte one writes {@code ext[0]} there (0, as the change carried). Both layouts agree on the first 32
  * bytes on 64-bit systems, so the change is read the same way by either.
  *
  * <p>Only 64-bit systems are supported (the layouts above assume 8-byte pointers and {@code long}).
@@ -31,6 +32,7 @@ final class KqueueNative implements KqueueSystem {
     static final KqueueNative INSTANCE;
     private static final Throwable UNAVAILABILITY;
     private static final long MARKER = 0xA5A5A5A5A5A5A5A5L;
+    private static final long PROBE_UDATA = 0x6a6d696fL;
 
     static {
         KqueueNative instance = null;
@@ -67,25 +69,26 @@ final class KqueueNative implements KqueueSystem {
             case DARWIN:
                 return KqueueAbi.DARWIN;
             case FREEBSD:
-                return probeFreeBsd();
+                return probeFreeBsd(new KqueueNative(KqueueAbi.FREEBSD_12));
             case DRAGONFLY:
                 return KqueueAbi.DRAGONFLY;
             case OPENBSD:
                 return KqueueAbi.OPENBSD;
             case NETBSD:
-                return KqueueAbi.NETBSD;
+                throw (UnsupportedOperationException) KqueueBackend.unsupported(platform);
             default:
                 throw new UnsupportedOperationException("no kqueue on " + platform);
         }
     }
 
-    /** See the class comment: which {@code struct kevent} the bound FreeBSD symbol writes. */
-    static KqueueAbi probeFreeBsd() throws SyscallException {
-        KqueueLibrary.Lib lib = KqueueLibrary.LIB;
-        int kq = lib.kqueue();
-        if (kq < 0) {
-            throw KqueueErrors.fail("kqueue", Posix.lastErrno(), "probing FreeBSD's struct kevent");
-        }
+    /**
+     * See the class comment: which {@code struct kevent} the bound FreeBSD symbol writes.
+     *
+     * @param sys the system calls, speaking {@link KqueueAbi#FREEBSD_12}'s layout for the change (the
+     *            real kernel's, or an emulation's in tests)
+     */
+    static KqueueAbi probeFreeBsd(KqueueSystem sys) throws SyscallException {
+        int kq = sys.kqueue();
         KqueueAbi abi;
         try {
             KeventDescriptor wide = KeventDescriptor.FREEBSD_64;
@@ -93,27 +96,40 @@ final class KqueueNative implements KqueueSystem {
             ByteBuffer out = NativeMemory.allocate(2 * wide.size);
             ByteBuffer zero = NativeMemory.allocate(TimespecDescriptor.SIZE);
             int user = KqueueAbi.FREEBSD_12.evfiltUser;
-            wide.put(change, 0, 1, user, KqueueAbi.EV_ADD | KqueueAbi.EV_ONESHOT, KqueueAbi.NOTE_TRIGGER, 0, 0x6a6d696fL);
             for (int i = 0; i < out.capacity(); i += 8) {
                 out.putLong(i, MARKER);
             }
             jnr.ffi.Pointer zeroTimeout = jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), NativeMemory.address(zero));
-            if (lib.kevent(kq, NativeMemory.address(change), 1, 0, 0, zeroTimeout) < 0) {
-                throw KqueueErrors.fail("kevent(EVFILT_USER)", Posix.lastErrno(), "probing FreeBSD's struct kevent");
-            }
-            int n = lib.kevent(kq, 0, 0, NativeMemory.address(out), 1, zeroTimeout);
+            // Add, then trigger in a call of its own: FreeBSD ignores NOTE_TRIGGER on the creating change.
+            wide.put(change, 0, 1, user, KqueueAbi.EV_ADD | KqueueAbi.EV_ONESHOT, 0, 0, PROBE_UDATA);
+            submitProbe(sys, kq, change, zeroTimeout, "kevent(EV_ADD, EVFILT_USER)");
+            wide.put(change, 0, 1, user, 0, KqueueAbi.NOTE_TRIGGER, 0, PROBE_UDATA);
+            submitProbe(sys, kq, change, zeroTimeout, "kevent(NOTE_TRIGGER)");
+            int n = sys.kevent(kq, 0, 0, NativeMemory.address(out), 1, zeroTimeout);
             if (n != 1 || KeventDescriptor.COMPACT_32.filter(out, 0) != user
-                    || KeventDescriptor.COMPACT_32.udata(out, 0) != 0x6a6d696fL) {
+                    || KeventDescriptor.COMPACT_32.udata(out, 0) != PROBE_UDATA) {
                 throw new IllegalStateException("cannot tell FreeBSD's struct kevent layout: the probe event came back as n="
                         + n + ", filter=" + KeventDescriptor.COMPACT_32.filter(out, 0));
             }
             abi = out.getLong(32) == MARKER ? KqueueAbi.FREEBSD_11 : KqueueAbi.FREEBSD_12;
         } catch (SyscallException | RuntimeException e) {
-            Posix.closeQuietly(kq, e);
+            try {
+                sys.close(kq);
+            } catch (SyscallException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        Posix.close(kq);
+        sys.close(kq);
         return abi;
+    }
+
+    private static void submitProbe(KqueueSystem sys, int kq, ByteBuffer change, jnr.ffi.Pointer timeout, String what)
+            throws SyscallException {
+        int got = sys.kevent(kq, NativeMemory.address(change), 1, 0, 0, timeout);
+        if (got < 0) {
+            throw KqueueErrors.fail(what, -got, "probing FreeBSD's struct kevent");
+        }
     }
 
     @Override

@@ -17,9 +17,13 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Registrations</b> are translated by {@link KeventChanges} and submitted with
  * {@code EV_RECEIPT}: the kernel answers each change in place, and each answer is checked here.
- * One answer is excused, for the reason mio gives: {@code EPIPE} for adding {@code EVFILT_WRITE}
- * (macOS 10.10 and 10.11 report it for a pipe whose other end is closed, yet still deliver the
- * read/hang-up events; the filter is then recorded as absent, so nothing later tries to delete it).
+ * One answer is excused: {@code EPIPE} for adding {@code EVFILT_WRITE} to a pipe whose read end is
+ * closed. FreeBSD's {@code pipe_kqfilter} (sys/kern/sys_pipe.c) always answers so, and its
+ * {@code kqueue_register} then keeps no knote, so the write filter of such a pipe reports nothing on
+ * FreeBSD (mio's comment blames old macOS; modern XNU attaches the filter and reports {@code EV_EOF}).
+ * The filter is recorded as absent, so nothing later tries to delete it; a registration left with no
+ * filter at all is refused with that {@code EPIPE} (see {@link #implRegister}), since nothing could ever
+ * be reported for it nor tell that its descriptor was closed.
  * mio also excuses {@code ENOENT} when reregister deletes a filter, because it deletes blindly;
  * this selector knows which filters it added, so an {@code ENOENT} can only mean that the
  * descriptor was closed (which drops its filters) and its number perhaps reused, and it is
@@ -40,7 +44,9 @@ import java.nio.ByteBuffer;
  * {@link io.jmio.poll.Waker} was ever installed.
  *
  * <p><b>Timeouts</b> are passed to {@code kevent} exactly, to the nanosecond, through one
- * {@code struct timespec} allocated with the selector.
+ * {@code struct timespec} allocated with the selector, up to 100,000,000 s: longer ones are clamped
+ * there, because macOS refuses larger {@code tv_sec} with {@code EINVAL} (see
+ * {@link TimespecDescriptor#MAX_SECONDS}).
  *
  * <p>Threading: registration calls are thread-safe (serialised by a lock around the registration
  * table and its change buffer); {@code select} is called by one thread at a time; wakes from any
@@ -169,7 +175,7 @@ final class KqueueSelector extends Selector {
             }
             int n = KeventChanges.encode(abi, changes, 0, fd, token, 0, trigger, bits, trigger);
             int present = submit(fd, n, 0);
-            SyscallException e = failure;
+            SyscallException e = failure != null ? failure : nothingHeld(fd, present, bits);
             clearOutcome();
             if (e != null) {
                 rollBack(fd, present);
@@ -204,11 +210,30 @@ final class KqueueSelector extends Selector {
                 table.remove(fd);
                 throw KqueueErrors.change("EV_ADD", abi, KqueueAbi.NONE, stale, fd);
             }
+            SyscallException none = e == null ? nothingHeld(fd, present, bits) : null;
+            if (none != null) {
+                table.remove(fd);
+                throw none;
+            }
             table.put(fd, state(present, bits, trigger), token);
             if (e != null) {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A registration for readiness whose every filter was excused ({@code EPIPE}, see the class
+     * comment) would hold nothing in the kernel: no event could come, and no probe could later tell
+     * that its descriptor was closed. It is refused with that {@code EPIPE}.
+     *
+     * @return the exception, or null if the kernel holds a filter or none was asked for
+     */
+    private SyscallException nothingHeld(int fd, int present, int bits) {
+        if (present != 0 || (bits & KeventChanges.FILTER_BITS) == 0) {
+            return null;
+        }
+        return KqueueErrors.change("EV_ADD", abi, abi.evfiltWrite, Errno.EPIPE, fd);
     }
 
     @Override
@@ -227,8 +252,11 @@ final class KqueueSelector extends Selector {
             SyscallException e = failure;
             clearOutcome();
             if (e != null) {
-                // ENOENT: closed since registered and the number reused; EBADF: closed. Either way the
-                // kernel holds nothing for it any more, and the entry is gone.
+                // ENOENT: closed since registered (XNU) or closed and the number reused; EBADF: closed
+                // (FreeBSD). Either way the kernel holds nothing for it any more, and the entry is gone.
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.EBADF) {
+                    throw KqueueErrors.notRegistered(e.errno(), fd);
+                }
                 throw e;
             }
         }
@@ -260,7 +288,7 @@ final class KqueueSelector extends Selector {
         if (n == 0) {
             return present;
         }
-        int got = sys.kevent(kq, changesAddress, n, receiptsAddress, n, zeroTimeoutPointer);
+        int got = submitChanges(kq, n);
         if (got < 0) {
             failure = KqueueErrors.fail("kevent", -got, "fd " + fd);
             return present;
@@ -282,7 +310,7 @@ final class KqueueSelector extends Selector {
             if (errno == 0) {
                 present = delete ? present & ~bit : present | bit;
             } else if (!delete && errno == Errno.EPIPE && filter == abi.evfiltWrite) {
-                present &= ~bit; // old macOS; see the class comment
+                present &= ~bit; // a widowed pipe on FreeBSD; see the class comment
             } else {
                 if (delete || errno == Errno.EBADF) {
                     present &= ~bit;
@@ -296,6 +324,24 @@ final class KqueueSelector extends Selector {
             failure = KqueueErrors.fail("kevent", Errno.EINVAL, "fd " + fd + ": " + got + " receipts for " + n + " changes");
         }
         return present;
+    }
+
+    /**
+     * Submits the {@code n} changes in {@link #changes}, each with {@code EV_RECEIPT}, with room for
+     * exactly {@code n} receipts. The receipt slots are cleared first: kevent(2) says a call that fails
+     * with {@code EINTR} has applied its whole change list, and the kernels copy each receipt out as
+     * they go, so after {@code EINTR} a slot with {@code EV_ERROR} is a real answer and a clear one a
+     * change applied without error (mio too takes {@code EINTR} here as success). With
+     * {@code nevents == nchanges} neither kernel reaches its sleeping scan, so this is defensive.
+     *
+     * @return the number of receipts to read, or a negative errno
+     */
+    private int submitChanges(int q, int n) {
+        for (int i = 0; i < n; i++) {
+            layout.put(changes, KeventChanges.MAX_CHANGES + i, 0, 0, 0, 0, 0, 0);
+        }
+        int got = sys.kevent(q, changesAddress, n, receiptsAddress, n, zeroTimeoutPointer);
+        return got == -Errno.EINTR ? n : got;
     }
 
     /** After a failed change list: deletes the filters that are present, so nothing half-registered stays. */
@@ -381,7 +427,7 @@ final class KqueueSelector extends Selector {
     }
 
     private void checkReceipts(int q, int n, String what) throws SyscallException {
-        int got = sys.kevent(q, changesAddress, n, receiptsAddress, n, zeroTimeoutPointer);
+        int got = submitChanges(q, n);
         if (got < 0) {
             throw KqueueErrors.fail("kevent", -got, what);
         }

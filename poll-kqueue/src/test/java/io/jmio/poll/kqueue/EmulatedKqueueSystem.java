@@ -24,10 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A test-only emulation of the kqueue/kevent kernel contract over real Linux descriptors and epoll,
@@ -46,7 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EmulatedKqueueSystem implements KqueueSystem {
     private final KqueueAbi abi;
-    private final Map<Integer, Queue> queues = new ConcurrentHashMap<>();
+    /** Emulated kqueues by descriptor, copied on write, so that {@link #kevent} looks up without boxing. */
+    private volatile Queue[] queues = new Queue[64];
 
     EmulatedKqueueSystem(KqueueAbi abi) {
         this.abi = abi;
@@ -60,13 +59,23 @@ final class EmulatedKqueueSystem implements KqueueSystem {
     @Override
     public int kqueue() throws SyscallException {
         Queue q = new Queue(abi);
-        queues.put(q.epfd, q);
+        synchronized (this) {
+            Queue[] t = queues;
+            if (q.epfd >= t.length) {
+                t = java.util.Arrays.copyOf(t, Math.max(q.epfd + 1, 2 * t.length));
+            } else {
+                t = t.clone();
+            }
+            t[q.epfd] = q;
+            queues = t;
+        }
         return q.epfd;
     }
 
     @Override
     public int kevent(int kq, long changes, int nchanges, long events, int nevents, jnr.ffi.Pointer timeout) {
-        Queue q = queues.get(kq);
+        Queue[] t = queues;
+        Queue q = kq >= 0 && kq < t.length ? t[kq] : null;
         if (q == null) {
             return -Errno.EBADF;
         }
@@ -75,7 +84,16 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
     @Override
     public void close(int fd) throws SyscallException {
-        Queue q = queues.remove(fd);
+        Queue q;
+        synchronized (this) {
+            Queue[] t = queues;
+            q = fd >= 0 && fd < t.length ? t[fd] : null;
+            if (q != null) {
+                t = t.clone();
+                t[fd] = null;
+                queues = t;
+            }
+        }
         if (q != null) {
             q.close();
         } else {
@@ -100,7 +118,11 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
     /** @return the number of open emulated kqueues, for leak checks */
     int openQueues() {
-        return queues.size();
+        int n = 0;
+        for (Queue q : queues) {
+            n += q != null ? 1 : 0;
+        }
+        return n;
     }
 
     /** One filter registration: the kernel's knote. */
@@ -116,6 +138,8 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         /** {@code EVFILT_USER}: triggered and not yet reported (or reported, without {@code EV_CLEAR}). */
         boolean triggered;
         int userFflags;
+        /** The scan that last reported this user knote: a kernel reports a knote once per call. */
+        long reportedInScan;
 
         Knote(long ident, int filter, int flags, String identity) {
             this.ident = ident;
@@ -145,21 +169,26 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         final KqueueAbi abi;
         final KeventDescriptor layout;
+        final EmulatedKernelRules rules;
         final int epfd;
         final int eventfd;
         /** OpenBSD and NetBSD take a new {@code udata} only with {@code EV_ADD}; the others with any change. */
         final boolean udataOnlyWithAdd;
-        final Map<Long, Knote> knotes = new HashMap<>();
+        /** Descriptor knotes at {@code 2 * fd} (read) and {@code 2 * fd + 1} (write): no boxing on the wait path. */
+        Knote[] fdKnotes = new Knote[256];
         final List<Knote> userKnotes = new ArrayList<>();
         /** Descriptors currently in the epoll set, with the events they were added for. */
         final Map<Integer, Integer> inEpoll = new HashMap<>();
         final ArrayDeque<Ready> overflow = new ArrayDeque<>();
+        /** Counts scans, to report each user knote at most once per call. */
+        long scans;
         final ByteBuffer scratch = NativeMemory.allocate(16);
         final long scratchAddress = NativeMemory.address(scratch);
 
         Queue(KqueueAbi abi) throws SyscallException {
             this.abi = abi;
             this.layout = abi.layout;
+            this.rules = EmulatedKernelRules.of(abi);
             this.udataOnlyWithAdd = abi == KqueueAbi.OPENBSD || abi == KqueueAbi.NETBSD;
             int ep = LIB.epoll_create1(LinuxTestLibrary.EPOLL_CLOEXEC);
             if (ep < 0) {
@@ -195,8 +224,56 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             return com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, bytes).order(ByteOrder.nativeOrder());
         }
 
-        private static long key(long ident, int filter) {
-            return ident * 64 + (filter & 63);
+        /** The last event array seen, kept so that a steady poll loop allocates nothing here. */
+        private ByteBuffer outView;
+        private long outAddress;
+        /** Room for epoll's answer; grown, never shrunk. Used by the one polling thread. */
+        private ByteBuffer epollEvents = NativeMemory.allocate(16 * LinuxTestLibrary.EPOLL_EVENT_SIZE);
+
+        private synchronized ByteBuffer eventView(long address, int bytes) {
+            if (outView == null || outAddress != address || outView.capacity() != bytes) {
+                outView = view(address, bytes);
+                outAddress = address;
+            }
+            return outView;
+        }
+
+        private Knote knote(long ident, int filter) {
+            if (isFdFilter(filter)) {
+                long slot = 2 * ident + (filter == abi.evfiltRead ? 0 : 1);
+                return slot < fdKnotes.length ? fdKnotes[(int) slot] : null;
+            }
+            for (int i = 0; i < userKnotes.size(); i++) {
+                Knote kn = userKnotes.get(i);
+                if (kn.ident == ident && kn.filter == filter) {
+                    return kn;
+                }
+            }
+            return null;
+        }
+
+        private void putKnote(Knote kn) {
+            if (!isFdFilter(kn.filter)) {
+                userKnotes.add(kn);
+                return;
+            }
+            int slot = (int) (2 * kn.ident) + (kn.filter == abi.evfiltRead ? 0 : 1);
+            if (slot >= fdKnotes.length) {
+                fdKnotes = java.util.Arrays.copyOf(fdKnotes, Math.max(slot + 1, 2 * fdKnotes.length));
+            }
+            fdKnotes[slot] = kn;
+        }
+
+        /** Forgets a knote and any of its events still waiting for room. */
+        private void removeKnote(Knote kn) {
+            if (!isFdFilter(kn.filter)) {
+                userKnotes.remove(kn);
+            } else if (knote(kn.ident, kn.filter) == kn) {
+                fdKnotes[(int) (2 * kn.ident) + (kn.filter == abi.evfiltRead ? 0 : 1)] = null;
+            }
+            if (!overflow.isEmpty()) {
+                overflow.removeIf(r -> r.knote == kn);
+            }
         }
 
         private boolean isFdFilter(int filter) {
@@ -206,8 +283,12 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         // ------------------------------------------------------------ kevent(2)
 
         int kevent(long changes, int nchanges, long events, int nevents, long timeout) {
+            long waitNanos = timeout == 0 ? EmulatedKernelRules.FOREVER : waitNanos(timeout);
+            if (waitNanos < 0 && rules.timeoutCheckedFirst) {
+                return (int) waitNanos;
+            }
             ByteBuffer in = nchanges > 0 ? view(changes, nchanges * layout.size) : null;
-            ByteBuffer out = nevents > 0 ? view(events, nevents * layout.size) : null;
+            ByteBuffer out = nevents > 0 ? eventView(events, nevents * layout.size) : null;
             int written = 0;
             synchronized (this) {
                 for (int i = 0; i < nchanges; i++) {
@@ -222,14 +303,21 @@ final class EmulatedKqueueSystem implements KqueueSystem {
                             return -error; // as FreeBSD: no room, the error is the call's result
                         }
                         // The change itself comes back, with EV_ERROR and the result in data.
-                        layout.put(out, written++, ident, filter, KqueueAbi.EV_ERROR, fflags, error, udata);
+                        int receiptFlags = rules.receiptKeepsFlags ? flags | KqueueAbi.EV_ERROR : KqueueAbi.EV_ERROR;
+                        layout.put(out, written++, ident, filter, receiptFlags, fflags, error, udata);
                     }
                 }
             }
             if (written > 0 || nevents == 0) {
                 return written;
             }
-            return scan(out, nevents, timeout);
+            return waitNanos < 0 ? (int) waitNanos : scan(out, nevents, waitNanos);
+        }
+
+        private long waitNanos(long timeout) {
+            com.kenai.jffi.MemoryIO io = com.kenai.jffi.MemoryIO.getInstance();
+            return rules.waitNanos(io.getLong(timeout + TimespecDescriptor.TV_SEC_OFFSET),
+                    io.getLong(timeout + TimespecDescriptor.TV_NSEC_OFFSET));
         }
 
         /** Applies one change as the man page says; @return 0 or an errno. */
@@ -241,42 +329,44 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             String identity = null;
             if (fdFilter) {
                 if (ident > Integer.MAX_VALUE || LIB.fcntl((int) ident, LinuxTestLibrary.F_GETFD, 0) < 0) {
-                    return Errno.EBADF;
+                    if (ident <= Integer.MAX_VALUE) {
+                        dropIfClosedSince((int) ident, null); // a kernel dropped them at close
+                    }
+                    return (flags & KqueueAbi.EV_ADD) != 0 ? Errno.EBADF : rules.closedFdErrnoWithoutAdd;
                 }
                 identity = identity((int) ident);
                 dropIfClosedSince((int) ident, identity);
             }
-            long key = key(ident, filter);
-            Knote kn = knotes.get(key);
+            Knote kn = knote(ident, filter);
             if (kn == null) {
                 if ((flags & KqueueAbi.EV_ADD) == 0) {
                     return Errno.ENOENT;
                 }
+                if (filter == abi.evfiltWrite && rules.widowedPipeWriteRefused && isWidowedPipe((int) ident, identity)) {
+                    return Errno.EPIPE;
+                }
                 kn = new Knote(ident, filter, flags & PERSISTENT_FLAGS, identity);
                 kn.udata = udata;
                 kn.enabled = (flags & KqueueAbi.EV_DISABLE) == 0;
-                knotes.put(key, kn);
+                putKnote(kn);
                 if (fdFilter) {
                     int error = syncEpoll((int) ident, true);
                     if (error != 0) {
-                        knotes.remove(key);
+                        removeKnote(kn);
                         syncEpoll((int) ident, false);
                         return error;
                     }
                 } else {
-                    userKnotes.add(kn);
-                    touchUser(kn, fflags);
+                    if (rules.triggerOnAdd) {
+                        touchUser(kn, fflags);
+                    }
                 }
                 return 0;
             }
             if ((flags & KqueueAbi.EV_DELETE) != 0) {
-                knotes.remove(key);
-                Knote deleted = kn;
-                overflow.removeIf(r -> r.knote == deleted);
+                removeKnote(kn);
                 if (fdFilter) {
                     syncEpoll((int) ident, false);
-                } else {
-                    userKnotes.remove(kn);
                 }
                 return 0;
             }
@@ -325,15 +415,24 @@ final class EmulatedKqueueSystem implements KqueueSystem {
             }
         }
 
+        /** @return true for the write end of a pipe whose read end is closed (Linux's poll says POLLERR) */
+        private boolean isWidowedPipe(int fd, String identity) {
+            if (!identity.startsWith("pipe:")) {
+                return false;
+            }
+            scratch.putInt(0, fd);
+            scratch.putShort(4, (short) LinuxTestLibrary.POLLOUT);
+            scratch.putShort(6, (short) 0);
+            return LIB.poll(scratchAddress, 1, 0) == 1 && (scratch.getShort(6) & LinuxTestLibrary.POLLERR) != 0;
+        }
+
         /** A kernel drops a descriptor's knotes when it is closed: drop ours once the file changed. */
         private void dropIfClosedSince(int fd, String identity) {
             boolean stale = false;
             for (int filter : new int[] {abi.evfiltRead, abi.evfiltWrite}) {
-                Knote kn = knotes.get(key(fd, filter));
-                if (kn != null && !kn.identity.equals(identity)) {
-                    knotes.remove(key(fd, filter));
-                    Knote gone = kn;
-                    overflow.removeIf(r -> r.knote == gone);
+                Knote kn = knote(fd, filter);
+                if (kn != null && !kn.identity.equals(identity)) { // identity null: the descriptor is closed
+                    removeKnote(kn);
                     stale = true;
                 }
             }
@@ -344,8 +443,8 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         /** Puts the descriptor in the epoll set with the events its enabled knotes want. */
         private int syncEpoll(int fd, boolean reevaluate) {
-            Knote read = knotes.get(key(fd, abi.evfiltRead));
-            Knote write = knotes.get(key(fd, abi.evfiltWrite));
+            Knote read = knote(fd, abi.evfiltRead);
+            Knote write = knote(fd, abi.evfiltWrite);
             int events = 0;
             boolean clear = false;
             if (read != null) {
@@ -395,14 +494,16 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         // ------------------------------------------------------------ scanning
 
-        private int scan(ByteBuffer out, int nevents, long timeout) {
-            long deadline = 0;
-            boolean forever = timeout == 0;
-            if (!forever) {
-                ByteBuffer ts = view(timeout, TimespecDescriptor.SIZE);
-                deadline = System.nanoTime() + TimespecDescriptor.nanos(ts);
+        private int scan(ByteBuffer out, int nevents, long waitNanos) {
+            boolean forever = waitNanos == EmulatedKernelRules.FOREVER;
+            long deadline = forever ? 0 : System.nanoTime() + waitNanos;
+            if (epollEvents.capacity() < nevents * LinuxTestLibrary.EPOLL_EVENT_SIZE) {
+                epollEvents = NativeMemory.allocate(nevents * LinuxTestLibrary.EPOLL_EVENT_SIZE);
             }
-            ByteBuffer epollEvents = NativeMemory.allocate(nevents * LinuxTestLibrary.EPOLL_EVENT_SIZE);
+            ByteBuffer epollEvents = this.epollEvents;
+            synchronized (this) {
+                scans++;
+            }
             for (;;) {
                 int written;
                 synchronized (this) {
@@ -457,37 +558,41 @@ final class EmulatedKqueueSystem implements KqueueSystem {
         }
 
         private int deliverFd(int fd, int ev, ByteBuffer out, int written, int nevents) {
-            Knote read = knotes.get(key(fd, abi.evfiltRead));
+            Knote read = knote(fd, abi.evfiltRead);
             if (read != null && read.enabled && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
                 int eof = (ev & (EPOLLRDHUP | EPOLLHUP)) != 0 ? KqueueAbi.EV_EOF : 0;
-                written = emit(new Ready(read, read.flags | eof, bytesReadable(fd)), out, written, nevents);
+                written = emit(read, read.flags | eof, bytesReadable(fd), out, written, nevents);
             }
-            Knote write = knotes.get(key(fd, abi.evfiltWrite));
+            Knote write = knote(fd, abi.evfiltWrite);
             if (write != null && write.enabled && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) {
                 int eof = (ev & (EPOLLHUP | EPOLLERR)) != 0 ? KqueueAbi.EV_EOF : 0;
-                written = emit(new Ready(write, write.flags | eof, 0), out, written, nevents);
+                written = emit(write, write.flags | eof, 0, out, written, nevents);
             }
             return written;
         }
 
         private int deliverUser(ByteBuffer out, int written, int nevents) {
-            for (Knote kn : new ArrayList<>(userKnotes)) {
-                if (kn.enabled && kn.triggered && written < nevents) {
+            for (int i = 0; i < userKnotes.size(); i++) {
+                Knote kn = userKnotes.get(i);
+                if (kn.enabled && kn.triggered && written < nevents && kn.reportedInScan != scans) {
+                    kn.reportedInScan = scans;
                     if ((kn.flags & KqueueAbi.EV_CLEAR) != 0) {
                         kn.triggered = false;
                     }
-                    written = emit(new Ready(kn, kn.flags, 0), out, written, nevents);
+                    written = emit(kn, kn.flags, 0, out, written, nevents);
+                    if (i < userKnotes.size() && userKnotes.get(i) != kn) {
+                        i--; // EV_ONESHOT removed it
+                    }
                 }
             }
             return written;
         }
 
         private int deliverPending(ByteBuffer out, int written, int nevents) {
-            for (Iterator<Ready> it = overflow.iterator(); it.hasNext() && written < nevents; ) {
-                Ready r = it.next();
-                it.remove();
-                if (knotes.get(key(r.knote.ident, r.knote.filter)) == r.knote && r.knote.enabled) {
-                    written = emit(r, out, written, nevents);
+            Ready r;
+            while (written < nevents && (r = overflow.pollFirst()) != null) {
+                if (knote(r.knote.ident, r.knote.filter) == r.knote && r.knote.enabled) {
+                    written = emit(r.knote, r.flags, r.data, out, written, nevents);
                 }
             }
             return written;
@@ -495,16 +600,14 @@ final class EmulatedKqueueSystem implements KqueueSystem {
 
         /** Writes one event, or keeps it for the next call when the array is full; then applies
          *  {@code EV_ONESHOT} (delete) or {@code EV_DISPATCH} (disable). */
-        private int emit(Ready r, ByteBuffer out, int written, int nevents) {
-            Knote kn = r.knote;
+        private int emit(Knote kn, int flags, long data, ByteBuffer out, int written, int nevents) {
             if (written == nevents) {
-                overflow.add(r);
+                overflow.add(new Ready(kn, flags, data));
                 return written;
             }
-            layout.put(out, written, kn.ident, kn.filter, r.flags, kn.filter == abi.evfiltUser ? kn.userFflags : 0, r.data, kn.udata);
+            layout.put(out, written, kn.ident, kn.filter, flags, kn.filter == abi.evfiltUser ? kn.userFflags : 0, data, kn.udata);
             if ((kn.flags & KqueueAbi.EV_ONESHOT) != 0) {
-                knotes.remove(key(kn.ident, kn.filter));
-                userKnotes.remove(kn);
+                removeKnote(kn);
                 if (isFdFilter(kn.filter)) {
                     syncEpoll((int) kn.ident, false);
                 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jmio.poll.Poll;
+import io.jmio.poll.posix.Platform;
 import io.jmio.poll.spi.PollBackend;
 
 import java.io.IOException;
@@ -39,6 +40,17 @@ class KqueueBackendTest {
         assertNull(KqueueLibrary.LIB, "the kqueue binding must not be loaded on Linux");
         assertTrue(KqueueLibrary.LOAD_FAILURE.getMessage().contains("not loaded"), KqueueLibrary.LOAD_FAILURE.getMessage());
         assertNull(KqueueNative.INSTANCE);
+    }
+
+    @Test
+    void shouldSayNetBsdIsUnsupportedAndAcceptTheOtherBsds() {
+        Throwable netbsd = KqueueBackend.unsupported(Platform.NETBSD);
+        assertNotNull(netbsd);
+        assertTrue(netbsd.getMessage().contains("does not support NetBSD"), netbsd.getMessage());
+        assertNotNull(KqueueBackend.unsupported(Platform.LINUX));
+        for (Platform p : new Platform[] {Platform.DARWIN, Platform.FREEBSD, Platform.OPENBSD, Platform.DRAGONFLY}) {
+            assertNull(KqueueBackend.unsupported(p), p.toString());
+        }
     }
 
     @Test

@@ -45,9 +45,6 @@ class KqueueRealKernelTest {
                 assertSame(major >= 12 ? KqueueAbi.FREEBSD_12 : KqueueAbi.FREEBSD_11, abi);
                 break;
             }
-            case NETBSD:
-                assertSame(KqueueAbi.NETBSD, abi);
-                break;
             case OPENBSD:
                 assertSame(KqueueAbi.OPENBSD, abi);
                 break;

@@ -141,6 +141,37 @@ class KqueueSelectorTest {
     }
 
     @Test
+    void shouldRefuseARegistrationWhoseOnlyFilterWasExcused() throws IOException {
+        KqueueSelector selector = open(sys);
+        sys.addWriteErrno = Errno.EPIPE; // FreeBSD: a pipe whose reader is gone keeps no write knote
+        SyscallException e = assertThrows(SyscallException.class, () -> selector.register(5, 7, W, Trigger.EDGE));
+        assertEquals("EPIPE", e.errnoName());
+        assertTrue(e.getMessage().contains("EVFILT_WRITE"), e.getMessage());
+        assertEquals(0, selector.registrations(), "nothing is held for fd 5: no entry either");
+        sys.addWriteErrno = 0;
+        selector.register(5, 8, R, Trigger.EDGE);
+        sys.addWriteErrno = Errno.EPIPE;
+        e = assertThrows(SyscallException.class, () -> selector.reregister(5, 9, W, Trigger.EDGE));
+        assertEquals("EPIPE", e.errnoName());
+        assertEquals(0, selector.registrations(), "the read filter was deleted, the write one never added");
+    }
+
+    @Test
+    void shouldTakeEintrFromARegistrationAsChangesApplied() throws IOException {
+        KqueueSelector selector = open(sys);
+        sys.changeResult = -Errno.EINTR; // kevent(2): the change list is applied before EINTR
+        selector.register(5, 7, RW, Trigger.EDGE);
+        assertEquals(1, selector.registrations());
+        sys.take();
+        sys.changeResult = 0;
+        selector.deregister(5);
+        assertEquals(List.of("EVFILT_READ ident=5 EV_DELETE|EV_RECEIPT udata=0", "EVFILT_WRITE ident=5 EV_DELETE|EV_RECEIPT udata=0"),
+                sys.take(), "both filters were recorded as added");
+        sys.changeResult = -Errno.EINTR;
+        selector.installWaker(3);
+    }
+
+    @Test
     void shouldReportARefusedChangeByFilterAndRollTheRegisterBack() throws IOException {
         KqueueSelector selector = open(sys);
         sys.addWriteErrno = Errno.EINVAL;
@@ -182,9 +213,12 @@ class KqueueSelectorTest {
                 () -> selector.register(5, 7, Interest.PRIORITY_BIT, Trigger.EDGE));
         assertTrue(e.getMessage().contains("PRIORITY"), e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> selector.register(5, 7, Interest.LIO_BIT, Trigger.EDGE));
-        selector.register(5, 7, Interest.AIO_BIT, Trigger.EDGE); // no filter: the kernel posts AIO itself
-        assertEquals(List.of(), sys.take());
-        assertEquals(1, selector.registrations());
+        UnsupportedOperationException aio = assertThrows(UnsupportedOperationException.class,
+                () -> selector.register(5, 7, Interest.AIO_BIT, Trigger.EDGE));
+        assertTrue(aio.getMessage().contains("AIO") && aio.getMessage().contains("darwin"), aio.getMessage());
+        KqueueSelector freebsd = open(new ScriptedKqueueSystem(KqueueAbi.FREEBSD_12));
+        freebsd.register(5, 7, Interest.AIO_BIT, Trigger.EDGE); // no filter: the kernel posts AIO itself
+        assertEquals(1, freebsd.registrations());
         KqueueSelector netbsd = open(new ScriptedKqueueSystem(KqueueAbi.NETBSD));
         assertThrows(UnsupportedOperationException.class, () -> netbsd.register(5, 7, Interest.AIO_BIT, Trigger.EDGE));
         open(new ScriptedKqueueSystem(KqueueAbi.FREEBSD_12)).register(5, 7, Interest.LIO_BIT | R, Trigger.EDGE);

@@ -24,8 +24,16 @@ final class LinuxTestLibrary {
 
         int eventfd(int initval, int flags);
 
-        @Variadic(fixedCount = 2)
+        /**
+         * Bound as a fixed-argument function: jnr-ffi's variadic invoker boxes its arguments on every
+         * call, which the allocation contracts over the emulation would see. On Linux (x86_64 and
+         * aarch64, the only systems this test library loads on) integer arguments of a variadic
+         * function travel exactly as fixed ones.
+         */
         int ioctl(int fd, @u_int64_t long request, @intptr_t long arg);
+
+        /** {@code poll(2)}: {@code struct pollfd {int fd; short events; short revents;}}, 8 bytes. */
+        int poll(@intptr_t long fds, @u_int64_t long nfds, int timeout);
 
         @Variadic(fixedCount = 2)
         int fcntl(int fd, int cmd, int arg);
@@ -45,6 +53,8 @@ final class LinuxTestLibrary {
     static final int EFD_NONBLOCK = 0x800;
     static final long FIONREAD = 0x541B;
     static final int F_GETFD = 1;
+    static final int POLLOUT = 0x004;
+    static final int POLLERR = 0x008;
     /** {@code struct epoll_event}: 12 bytes packed on x86_64, 16 elsewhere; {@code data} at 4 or 8. */
     static final boolean PACKED = System.getProperty("os.arch", "").equals("amd64") || System.getProperty("os.arch", "").equals("x86_64");
     static final int EPOLL_EVENT_SIZE = PACKED ? 12 : 16;

@@ -10,8 +10,8 @@ final class RealKqueue {
     private RealKqueue() {
     }
 
-    /** @return true on macOS and the BSDs */
+    /** @return true on macOS and the BSDs the backend supports (not NetBSD: see {@link KqueueBackend#unsupported}) */
     static boolean available() {
-        return Platform.current().isBsd();
+        return Platform.current().isBsd() && Platform.current() != Platform.NETBSD;
     }
 }

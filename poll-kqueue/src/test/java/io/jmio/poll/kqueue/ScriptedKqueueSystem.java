@@ -31,6 +31,8 @@ final class ScriptedKqueueSystem implements KqueueSystem {
     int addWriteErrno;
     int deleteErrno;
     int probeErrno;
+    /** Returned by a call with changes, once they are applied, instead of its receipts, if non-zero: a negative errno. */
+    int changeResult;
     /** Returned by a poll (a call without changes) instead of events, if non-zero: a negative errno. */
     int pollResult;
     /** A poll returns one EVFILT_READ event with this udata when set. */
@@ -116,7 +118,7 @@ final class ScriptedKqueueSystem implements KqueueSystem {
                         + (IO.getInt(change + layout.fflagsOffset) != 0 ? " fflags=0x" + Integer.toHexString(IO.getInt(change + layout.fflagsOffset)) : "")
                         + " udata=" + IO.getLong(change + layout.udataOffset));
             }
-            if ((flags & KqueueAbi.EV_RECEIPT) != 0 || errno != 0) {
+            if (changeResult == 0 && ((flags & KqueueAbi.EV_RECEIPT) != 0 || errno != 0)) {
                 if (receipts == nevents) {
                     return -errno;
                 }
@@ -129,7 +131,7 @@ final class ScriptedKqueueSystem implements KqueueSystem {
                 receipts++;
             }
         }
-        return receipts;
+        return changeResult != 0 ? changeResult : receipts;
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.jmio.poll.contract.net;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Poll;
+import io.jmio.poll.SyscallFailure;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Helpers for the network contract tests: polling for expected events with timeouts, never sleeping.
@@ -116,6 +120,17 @@ public final class NetTestSupport {
     public static void expectNoEvents(Poll poll, Events events) throws IOException {
         List<Seen> seen = collect(poll, events, QUIET);
         assertTrue(seen.isEmpty(), "expected no events but saw " + seen);
+    }
+
+    /**
+     * Asserts that {@code call} fails with {@code type} (a JDK socket exception) that still carries
+     * the syscall and errno ({@link SyscallFailure}).
+     *
+     * @return the failure, as a {@link SyscallFailure}, for further checks (its errno name, its call)
+     */
+    public static SyscallFailure assertSocketFailure(Class<? extends IOException> type, Executable call) {
+        IOException e = assertThrows(type, call);
+        return assertInstanceOf(SyscallFailure.class, e, "keeps syscall and errno: " + e);
     }
 
     /** The byte at position {@code i} of a test stream: a pattern that catches reordering and loss. */

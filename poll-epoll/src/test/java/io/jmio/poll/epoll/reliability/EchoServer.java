@@ -4,7 +4,7 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallSocketException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.TcpListener;
@@ -131,7 +131,7 @@ final class EchoServer implements AutoCloseable {
             TcpStream s;
             try {
                 s = listener.accept();
-            } catch (SyscallException e) {
+            } catch (SyscallSocketException e) {
                 if (!e.errnoName().equals("EMFILE") && !e.errnoName().equals("ENFILE")) {
                     throw e;
                 }
@@ -199,7 +199,7 @@ final class EchoServer implements AutoCloseable {
                     return;
                 }
             }
-        } catch (SyscallException e) {
+        } catch (SyscallSocketException e) {
             if (!e.errnoName().equals("ECONNRESET") && !e.errnoName().equals("EPIPE")) {
                 throw e;
             }

@@ -4,7 +4,6 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.Token;
 import io.jmio.poll.net.TcpStream;
 
@@ -111,7 +110,7 @@ public final class LoadClient {
                     for (Event e : events) {
                         Conn c = conns[(int) e.token()];
                         if (!c.connected && (e.isWritable() || e.isError())) {
-                            SyscallException failed = c.stream.takeError();
+                            IOException failed = c.stream.takeError();
                             if (failed != null) {
                                 throw new IOException("connection " + e.token() + " failed", failed);
                             }

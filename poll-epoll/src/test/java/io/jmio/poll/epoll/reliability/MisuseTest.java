@@ -83,6 +83,10 @@ class MisuseTest {
     private static final Class<IllegalArgumentException> IAE = IllegalArgumentException.class;
     private static final Class<IllegalStateException> ISE = IllegalStateException.class;
     private static final Class<SyscallException> SYS = SyscallException.class;
+    /** Socket calls fail with the JDK's socket exceptions (each a {@link io.jmio.poll.SyscallFailure}). */
+    private static final Class<java.net.SocketException> SOCK = java.net.SocketException.class;
+    private static final Class<java.net.BindException> BIND = java.net.BindException.class;
+    private static final Class<java.net.ConnectException> CONNECT = java.net.ConnectException.class;
     private static final Class<ClosedPollException> CLOSED_POLL = ClosedPollException.class;
     private static final Class<ClosedChannelException> CLOSED = ClosedChannelException.class;
     private static final Class<IndexOutOfBoundsException> IOOBE = IndexOutOfBoundsException.class;
@@ -214,9 +218,9 @@ class MisuseTest {
         row("TcpListener.bind(null)", NPE, "address", f -> TcpListener.bind(null));
         row("TcpListener.bind(unresolved)", IAE, "unresolved",
                 f -> TcpListener.bind(InetSocketAddress.createUnresolved("localhost", 0)));
-        row("TcpListener.bind(address not on this host)", SYS, "EADDRNOTAVAIL",
+        row("TcpListener.bind(address not on this host)", BIND, "EADDRNOTAVAIL",
                 f -> TcpListener.bind(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0)));
-        row("TcpListener.bind(port in use)", SYS, "EADDRINUSE", f -> TcpListener.bind(f.listener().localAddress()));
+        row("TcpListener.bind(port in use)", BIND, "EADDRINUSE", f -> TcpListener.bind(f.listener().localAddress()));
         row("TcpListener.accept() after close", CLOSED, "used after close()", f -> {
             f.listener().close();
             f.listener().accept();
@@ -249,7 +253,7 @@ class MisuseTest {
             f.tcp()[0].close();
             f.tcp()[0].read(ByteBuffer.allocate(1));
         });
-        row("TcpStream.peerAddress while unconnected peer refused", SYS, "ENOTCONN", f -> {
+        row("TcpStream.peerAddress while unconnected peer refused", SOCK, "ENOTCONN", f -> {
             TcpStream s = f.track(TcpStream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), f.closedPort())));
             f.registry.register(s, Token.of(5), Interest.WRITABLE);
             Expect.events(f.poll, f.events, Expect.writable(5));
@@ -264,23 +268,23 @@ class MisuseTest {
                 f -> f.udp().sendTo(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("localhost", 9)));
         row("UdpSocket.sendTo(oversized heap datagram)", IAE, "limited to",
                 f -> f.udp().sendTo(ByteBuffer.allocate(70_000), f.udp().localAddress()));
-        row("UdpSocket.sendTo(oversized direct datagram)", SYS, "EMSGSIZE",
+        row("UdpSocket.sendTo(oversized direct datagram)", SOCK, "EMSGSIZE",
                 f -> f.udp().sendTo(ByteBuffer.allocateDirect(70_000), f.udp().localAddress()));
-        row("UdpSocket.sendTo(IPv6 target from an IPv4 socket)", SYS, "EAFNOSUPPORT",
+        row("UdpSocket.sendTo(IPv6 target from an IPv4 socket)", SOCK, "EAFNOSUPPORT",
                 f -> f.udp().sendTo(ByteBuffer.allocate(1), new InetSocketAddress(InetAddress.getByName("::1"), 9)));
         row("UdpSocket.receiveFrom(read-only buffer)", ReadOnlyBufferException.class, null,
                 f -> f.udp().receiveFrom(ByteBuffer.allocate(4).asReadOnlyBuffer()));
-        row("UdpSocket.send() unconnected", SYS, "EDESTADDRREQ", f -> f.udp().send(ByteBuffer.allocate(1)));
-        row("UdpSocket.peerAddress() unconnected", SYS, "ENOTCONN", f -> f.udp().peerAddress());
+        row("UdpSocket.send() unconnected", SOCK, "EDESTADDRREQ", f -> f.udp().send(ByteBuffer.allocate(1)));
+        row("UdpSocket.peerAddress() unconnected", SOCK, "ENOTCONN", f -> f.udp().peerAddress());
         row("UdpSocket.setMulticastTtlV4(300)", IAE, "ttl 300", f -> f.udp().setMulticastTtlV4(300));
         row("UdpSocket.joinMulticastV4(null group)", NPE, "group",
                 f -> f.udp().joinMulticastV4(null, (Inet4Address) InetAddress.getByName("0.0.0.0")));
-        row("UdpSocket.joinMulticastV4(unicast group)", SYS, "EINVAL", f -> f.udp().joinMulticastV4(
+        row("UdpSocket.joinMulticastV4(unicast group)", SOCK, "EINVAL", f -> f.udp().joinMulticastV4(
                 (Inet4Address) InetAddress.getByName("10.1.2.3"), (Inet4Address) InetAddress.getByName("0.0.0.0")));
-        row("UdpSocket.leaveMulticastV4(never joined)", SYS, "EADDRNOTAVAIL", f -> f.udp().leaveMulticastV4(
+        row("UdpSocket.leaveMulticastV4(never joined)", BIND, "EADDRNOTAVAIL", f -> f.udp().leaveMulticastV4(
                 (Inet4Address) InetAddress.getByName("239.9.9.9"), (Inet4Address) InetAddress.getByName("0.0.0.0")));
         row("UdpSocket.joinMulticastV6(null group)", NPE, "group", f -> f.udp().joinMulticastV6(null, 0));
-        row("UdpSocket.joinMulticastV6 on an IPv4 socket", SYS, "setsockopt: ENOPROTOOPT",
+        row("UdpSocket.joinMulticastV6 on an IPv4 socket", SOCK, "setsockopt: ENOPROTOOPT",
                 f -> f.udp().joinMulticastV6((Inet6Address) InetAddress.getByName("ff02::1:2"), 0));
         row("UdpSocket.sendTo after close", CLOSED, "used after close()", f -> {
             f.udp().close();
@@ -297,11 +301,11 @@ class MisuseTest {
         row("UnixAddress.ofAbstract(too long)", IAE, "abstract name", f -> UnixAddress.ofAbstract("x".repeat(200)));
         row("UnixListener.bind(null)", NPE, "address", f -> UnixListener.bind(null));
         row("UnixListener.bind(unnamed)", IAE, "unnamed", f -> UnixListener.bind(UnixAddress.unnamed()));
-        row("UnixListener.bind(missing directory)", SYS, "ENOENT",
+        row("UnixListener.bind(missing directory)", SOCK, "ENOENT",
                 f -> UnixListener.bind(UnixAddress.of("/nonexistent-jmio-dir/sock")));
-        row("UnixStream.connect(nothing there)", SYS, "ENOENT",
+        row("UnixStream.connect(nothing there)", SOCK, "ENOENT",
                 f -> UnixStream.connect(UnixAddress.of(f.tempDir().resolve("none").toString())));
-        row("UnixStream.connect(a regular file)", SYS, "connect: ECONNREFUSED", f -> UnixStream.connect(UnixAddress.of(f.tempFile())));
+        row("UnixStream.connect(a regular file)", CONNECT, "connect: ECONNREFUSED", f -> UnixStream.connect(UnixAddress.of(f.tempFile())));
         row("UnixStream.connect(unnamed)", IAE, "unnamed", f -> UnixStream.connect(UnixAddress.unnamed()));
         row("UnixStream.read(null)", NPE, "\"dst\" is null", f -> f.unix()[0].read((ByteBuffer) null));
         row("UnixStream.shutdown(null)", NPE, "how", f -> f.unix()[0].shutdown(null));
@@ -309,16 +313,16 @@ class MisuseTest {
             f.unix()[0].close();
             f.unix()[0].write(ByteBuffer.allocate(1));
         });
-        row("UnixStream.write after the peer closed", SYS, "EPIPE", f -> {
+        row("UnixStream.write after the peer closed", SOCK, "EPIPE", f -> {
             f.unix()[1].close();
             f.unix()[0].write(ByteBuffer.allocate(1));
         });
         row("UnixDatagram.sendTo(unnamed)", IAE, "unnamed",
                 f -> f.unixDatagram().sendTo(ByteBuffer.allocate(1), UnixAddress.unnamed()));
         row("UnixDatagram.sendTo(null)", NPE, "address", f -> f.unixDatagram().sendTo(ByteBuffer.allocate(1), null));
-        row("UnixDatagram.sendTo(nothing bound)", SYS, "ENOENT",
+        row("UnixDatagram.sendTo(nothing bound)", SOCK, "ENOENT",
                 f -> f.unixDatagram().sendTo(ByteBuffer.allocate(1), UnixAddress.of(f.tempDir().resolve("none").toString())));
-        row("UnixDatagram.send() unconnected", SYS, "ENOTCONN", f -> f.unixDatagram().send(ByteBuffer.allocate(1)));
+        row("UnixDatagram.send() unconnected", SOCK, "ENOTCONN", f -> f.unixDatagram().send(ByteBuffer.allocate(1)));
         row("UnixDatagram.connect(null)", NPE, "address", f -> f.unixDatagram().connect(null));
         // Pipe
         row("Pipe.Sender.write(null)", NPE, "\"src\" is null", f -> f.pipe().sender().write((ByteBuffer) null));
@@ -400,6 +404,9 @@ class MisuseTest {
             assertNotNull(thrown, row.what() + ": expected " + row.type().getSimpleName() + ", nothing thrown");
             if (!row.type().isInstance(thrown)) {
                 fail(row.what() + ": expected " + row.type().getName() + " but got " + thrown, thrown);
+            }
+            if (java.net.SocketException.class.isAssignableFrom(row.type())) {
+                assertTrue(thrown instanceof io.jmio.poll.SyscallFailure, row.what() + ": keeps syscall and errno");
             }
             if (row.message() != null) {
                 String message = thrown.getMessage();

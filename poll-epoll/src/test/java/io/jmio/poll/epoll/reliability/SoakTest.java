@@ -7,7 +7,7 @@ import io.jmio.poll.Event;
 import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallSocketException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
@@ -186,7 +186,7 @@ class SoakTest {
                     assertTrue(c.received <= c.total, "connection " + c.token + ": more echo than sent");
                     bytesVerified += n;
                 }
-            } catch (SyscallException e) {
+            } catch (SyscallSocketException e) {
                 assertTrue(e.errnoName().equals("ECONNRESET") || e.errnoName().equals("EPIPE"), e.getMessage());
                 assertEquals(Plan.SERVER_RESET, c.plan, "connection " + c.token + " reset: " + e.getMessage());
                 cutShort++;

@@ -13,6 +13,7 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallSocketException;
 import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.contract.Expect;
@@ -79,17 +80,17 @@ class SocketFaultTest {
             Expect.events(poll, events, Expect.readClosed(SERVER));
             // What still arrives is the stream, in order; then the reset is reported as ECONNRESET
             // (or, once reported, as end of stream); writing fails with EPIPE or ECONNRESET.
-            SyscallException reset = null;
+            SyscallSocketException reset = null;
             for (int i = 0; i < 10_000 && !serverIn.endOfStream && reset == null; i++) {
                 try {
                     serverIn.pump(server);
-                } catch (SyscallException e) {
+                } catch (SyscallSocketException e) {
                     reset = e;
                 }
             }
             assertNotNull(reset, "no ECONNRESET after the peer's reset; read " + serverIn.received + " bytes");
             assertEquals("ECONNRESET", reset.errnoName(), reset.getMessage());
-            SyscallException write = assertThrows(SyscallException.class, () -> {
+            SyscallSocketException write = assertThrows(SyscallSocketException.class, () -> {
                 for (int i = 0; i < 100; i++) {
                     serverOut.pump(server);
                 }
@@ -165,7 +166,7 @@ class SocketFaultTest {
             }
             Expect.events(poll, events, pending.toArray(new Expect.Expected[0]));
             // Writing into a shut-down half fails with EPIPE and raises no SIGPIPE.
-            SyscallException e = assertThrows(SyscallException.class, () -> first.write(ByteBuffer.allocate(1)));
+            SyscallSocketException e = assertThrows(SyscallSocketException.class, () -> first.write(ByteBuffer.allocate(1)));
             assertEquals("EPIPE", e.errnoName(), e.getMessage());
             assertPollWorks(poll, events);
         }
@@ -211,7 +212,7 @@ class SocketFaultTest {
                     data.clear();
                     try {
                         client.write(data); // more data toward the closed socket: answered by a reset
-                    } catch (SyscallException peerGone) {
+                    } catch (SyscallSocketException peerGone) {
                         assertTrue(Set.of("EPIPE", "ECONNRESET").contains(peerGone.errnoName()), peerGone.getMessage());
                     }
                 }
@@ -400,8 +401,8 @@ class SocketFaultTest {
                 // Odd limits leave one descriptor free: take it too.
                 try {
                     fillers.add(Posix.socket(SocketConstants.AF_UNIX, SocketConstants.SOCK_DGRAM));
-                } catch (SyscallException last) {
-                    assertEquals("EMFILE", last.errnoName(), last.getMessage());
+                } catch (java.io.IOException last) {
+                    assertEquals("EMFILE", ((SyscallSocketException) last).errnoName(), last.getMessage());
                 }
                 return;
             }

@@ -1,4 +1,4 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -11,7 +11,7 @@ import jnr.ffi.types.intptr_t;
  *
  * <p>Types follow {@code winsock2.h} on LLP64: {@code SOCKET} is pointer-sized ({@code @intptr_t long}),
  * {@code int} and {@code u_long} are 32-bit. Functions with six arguments take one of them as a
- * {@link Pointer}, which keeps them off jnr-ffi 2.2.17's all-primitive stub (its sixth argument is
+ * {@link Pointer}, which keeps them off jnr-ffi's all-primitive stub (2.2.17 to 2.3.0) (its sixth argument is
  * wrong on x86_64; see {@code JnrSixArgumentTest}).
  *
  * <p>Threading: the loaded library is immutable and thread-safe.

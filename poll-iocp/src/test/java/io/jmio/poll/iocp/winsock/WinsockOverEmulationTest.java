@@ -1,11 +1,13 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallBindException;
+import io.jmio.poll.SyscallConnectException;
+import io.jmio.poll.SyscallSocketException;
 import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
@@ -39,7 +41,7 @@ class WinsockOverEmulationTest {
         try {
             ws.bindAndListen(a, loopback, 4);
             InetSocketAddress taken = ws.address(a, false);
-            SyscallException e = assertThrows(SyscallException.class, () -> ws.bindAndListen(b, taken, 4));
+            SyscallBindException e = assertThrows(SyscallBindException.class, () -> ws.bindAndListen(b, taken, 4));
             assertEquals("bind", e.syscall());
             assertEquals("EADDRINUSE", e.errnoName());
             assertEquals(10048, e.errno());
@@ -79,7 +81,7 @@ class WinsockOverEmulationTest {
                 eof = ws.read(server, dst, false);
             }
             assertEquals(-1, eof, "end of stream");
-            SyscallException e = assertThrows(SyscallException.class,
+            SyscallSocketException e = assertThrows(SyscallSocketException.class,
                     () -> ws.write(client, ByteBuffer.wrap(new byte[] {1})));
             assertEquals("EPIPE", e.errnoName());
             assertTrue(e.getMessage().contains("WSAESHUTDOWN 10058"), e.getMessage());
@@ -101,17 +103,17 @@ class WinsockOverEmulationTest {
         ws.close(probe);
         long client = ws.open(false, true);
         try {
-            SyscallException error = null;
+            IOException error = null;
             try {
                 ws.connect(client, closedPort);
                 for (long end = deadline(); error == null && System.nanoTime() < end; ) {
                     error = ws.takeError(client);
                 }
-            } catch (SyscallException atOnce) {
+            } catch (SyscallConnectException atOnce) {
                 error = atOnce;
             }
             assertNotNull(error, "the connect must fail");
-            assertEquals("ECONNREFUSED", error.errnoName());
+            assertEquals("ECONNREFUSED", ((io.jmio.poll.SyscallFailure) error).errnoName());
             assertTrue(error.getMessage().contains("WSAECONNREFUSED 10061"), error.getMessage());
         } finally {
             ws.close(client);

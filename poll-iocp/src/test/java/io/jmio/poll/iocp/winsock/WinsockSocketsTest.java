@@ -1,16 +1,11 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jmio.poll.contract.JnrBindings;
-import io.jmio.poll.posix.PosixSockets;
-import io.jmio.poll.spi.SocketSystem;
 import io.jmio.poll.spi.SocketSystem.Option;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
 /**
  * The Winsock facade's constants and option table, pinned to {@code winsock2.h}/{@code ws2ipdef.h}; its
@@ -54,14 +49,5 @@ class WinsockSocketsTest {
     void shouldKeepBindingOffJnrsAllPrimitiveSixArgumentStub() {
         JnrBindings.assertNoSixPrimitiveArguments(Ws2.Lib.class);
         JnrBindings.assertNoSixPrimitiveArguments(EmulatedWs2.Calls.class);
-    }
-
-    @Test
-    @EnabledOnOs(OS.LINUX)
-    void shouldUsePosixSocketsOnLinux() {
-        SocketSystem sys = SocketSystem.current();
-        assertEquals(PosixSockets.class, sys.getClass(), "poll-api's tests run the POSIX socket system");
-        assertEquals("posix", sys.name());
-        assertFalse(new EmulatedWinsock().handlesAreFileDescriptors());
     }
 }

@@ -1,9 +1,9 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallFailure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,12 +47,12 @@ class WinsockErrorsTest {
         assertEquals(wsaName, WinsockErrors.wsaName(code));
         assertEquals(portable, WinsockErrors.portableName(code));
         assertEquals(code, WinsockErrors.code(wsaName));
-        SyscallException e = WinsockErrors.exception("connect", code, "SOCKET 7 to /127.0.0.1:1");
+        SyscallFailure e = (SyscallFailure) WinsockErrors.exception("connect", code, "SOCKET 7 to /127.0.0.1:1");
         assertEquals("connect", e.syscall());
         assertEquals(code, e.errno(), "errno() is the Winsock code");
         assertEquals(portable, e.errnoName());
-        assertTrue(e.getMessage().contains(wsaName + " " + code + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("SOCKET 7 to /127.0.0.1:1"), e.getMessage());
+        assertTrue(((Exception) e).getMessage().contains(wsaName + " " + code + ": "), ((Exception) e).getMessage());
+        assertTrue(((Exception) e).getMessage().contains("SOCKET 7 to /127.0.0.1:1"), ((Exception) e).getMessage());
     }
 
     @Test
@@ -68,17 +68,17 @@ class WinsockErrorsTest {
 
     @Test
     void shouldNameAnUnknownCodeByNumber() {
-        SyscallException e = WinsockErrors.exception("send", 12345, null);
+        SyscallFailure e = (SyscallFailure) WinsockErrors.exception("send", 12345, null);
         assertEquals("WSA error 12345", e.errnoName());
         assertEquals(-1, WinsockErrors.code("WSAENOSUCH"));
     }
 
     @Test
     void shouldReportUdpPortUnreachableAsConnectionRefused() {
-        SyscallException e = WinsockErrors.datagramException("recvfrom", 10054, "SOCKET 9");
+        SyscallFailure e = (SyscallFailure) WinsockErrors.datagramException("recvfrom", 10054, "SOCKET 9");
         assertEquals("ECONNREFUSED", e.errnoName());
         assertEquals(10054, e.errno());
-        assertTrue(e.getMessage().contains("WSAECONNRESET") && e.getMessage().contains("ICMP"), e.getMessage());
-        assertEquals("EMSGSIZE", WinsockErrors.datagramException("sendto", 10040, null).errnoName());
+        assertTrue(((Exception) e).getMessage().contains("WSAECONNRESET") && ((Exception) e).getMessage().contains("ICMP"), ((Exception) e).getMessage());
+        assertEquals("EMSGSIZE", ((SyscallFailure) WinsockErrors.datagramException("sendto", 10040, null)).errnoName());
     }
 }

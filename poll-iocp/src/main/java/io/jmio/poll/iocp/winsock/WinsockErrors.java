@@ -1,10 +1,12 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.spi.SyscallErrors;
+
+import java.io.IOException;
 
 /**
  * The one place a Winsock error ({@code WSAGetLastError}) becomes an exception. The exception's
- * {@link SyscallException#errno()} is the Winsock code; its {@link SyscallException#errnoName()} is
+ * {@link io.jmio.poll.SyscallFailure#errno()} is the Winsock code; its {@link io.jmio.poll.SyscallFailure#errnoName()} is
  * the portable POSIX name where Winsock has an equivalent ({@code WSAECONNREFUSED} is
  * {@code ECONNREFUSED}), so that code written against jmio's Unix errors works unchanged; the message
  * gives the Winsock name and number, e.g. {@code connect: ECONNREFUSED (WSAECONNREFUSED 10061: ...)}.
@@ -118,12 +120,13 @@ public final class WinsockErrors {
      * @param call    the Winsock call, e.g. {@code connect}
      * @param code    {@code WSAGetLastError()}
      * @param context what was being done, or null
-     * @return the exception, to throw
+     * @return the exception, to throw: of the JDK type {@link SyscallErrors#socketError} chooses for the
+     *         portable name, carrying the call and the Winsock code
      */
-    public static SyscallException exception(String call, int code, String context) {
+    public static IOException exception(String call, int code, String context) {
         Object[] r = row(code);
         String detail = r == null ? "WSA error " + code : r[1] + " " + code + ": " + r[3];
-        return new SyscallException(call, code, portableName(code), detail + (context == null ? "" : ": " + context));
+        return SyscallErrors.socketError(call, code, portableName(code), detail + (context == null ? "" : ": " + context));
     }
 
     /**
@@ -136,9 +139,9 @@ public final class WinsockErrors {
      * @param context what was being done, or null
      * @return the exception, to throw
      */
-    public static SyscallException datagramException(String call, int code, String context) {
+    public static IOException datagramException(String call, int code, String context) {
         if (code == WSAECONNRESET) {
-            return new SyscallException(call, code, "ECONNREFUSED", "WSAECONNRESET " + code
+            return SyscallErrors.socketError(call, code, "ECONNREFUSED", "WSAECONNRESET " + code
                     + ": an earlier datagram met a closed port (ICMP port unreachable)"
                     + (context == null ? "" : ": " + context));
         }

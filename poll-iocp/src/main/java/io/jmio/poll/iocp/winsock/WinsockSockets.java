@@ -1,6 +1,5 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
-import io.jmio.poll.SyscallException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.SocketIo;
@@ -91,8 +90,8 @@ public class WinsockSockets extends SocketSystem {
     private final ThreadLocal<Pointer> sockaddrPointer;
 
     /**
-     * Loads {@code ws2_32} and calls {@code WSAStartup(2.2)}; used by {@link SocketSystem#current()} on
-     * Windows.
+     * Loads {@code ws2_32} and calls {@code WSAStartup(2.2)}; used on Windows through
+     * {@link WinsockSocketsProvider}.
      *
      * @throws IllegalStateException if Winsock cannot be loaded or started
      */
@@ -120,7 +119,7 @@ public class WinsockSockets extends SocketSystem {
         return runtime != null ? LastError.getLastError(runtime) : lib.WSAGetLastError();
     }
 
-    private SyscallException fail(String call, long s) {
+    private IOException fail(String call, long s) {
         return WinsockErrors.exception(call, lastError(), describe(s));
     }
 
@@ -448,7 +447,7 @@ public class WinsockSockets extends SocketSystem {
     }
 
     @Override
-    public SyscallException takeError(long s) throws IOException {
+    public IOException takeError(long s) throws IOException {
         int error = getInt(s, SOL_SOCKET, SO_ERROR);
         return error == 0 ? null : WinsockErrors.exception("SO_ERROR", error, describe(s));
     }

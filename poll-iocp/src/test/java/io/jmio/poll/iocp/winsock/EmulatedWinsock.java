@@ -1,9 +1,9 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 /**
  * The Winsock socket system over {@link EmulatedWs2}: the real {@link WinsockSockets} facade calling an
  * emulation of {@code ws2_32} built on Linux sockets. Selected with
- * {@code -Djmio.sockets=io.jmio.poll.windows.EmulatedWinsock}; poll-iocp's tests run jmio's network
+ * {@code -Djmio.sockets=io.jmio.poll.iocp.winsock.EmulatedWinsock}; poll-iocp's tests run jmio's network
  * types through it and the emulated IOCP selector.
  *
  * <p>Threading: as {@link WinsockSockets}.

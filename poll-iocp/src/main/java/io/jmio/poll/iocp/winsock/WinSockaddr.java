@@ -1,4 +1,4 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

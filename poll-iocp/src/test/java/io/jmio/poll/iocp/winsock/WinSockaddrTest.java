@@ -1,4 +1,4 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

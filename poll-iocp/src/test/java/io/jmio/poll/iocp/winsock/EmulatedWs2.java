@@ -1,6 +1,7 @@
-package io.jmio.poll.windows;
+package io.jmio.poll.iocp.winsock;
 
-import io.jmio.poll.SyscallException;
+import io.jmio.poll.SyscallFailure;
+import java.io.IOException;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.NativeScratch;
 import io.jmio.poll.posix.Posix;
@@ -66,8 +67,8 @@ final class EmulatedWs2 implements Ws2.Lib {
         return -1;
     }
 
-    private int fail(SyscallException e) {
-        return fail(wsa(e.errnoName()));
+    private int fail(IOException e) {
+        return fail(wsa(((SyscallFailure) e).errnoName()));
     }
 
     /** @return the Winsock code of a Linux errno name */
@@ -132,7 +133,7 @@ final class EmulatedWs2 implements Ws2.Lib {
                 Posix.setIntOption(fd, SocketConstants.IPPROTO_IPV6, SC.ipv6V6Only, 1);
             }
             return fd;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -142,7 +143,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.bind((int) s, toLinux(name, namelen, spare()), namelen, "emulated bind");
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -152,7 +153,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.listen((int) s, backlog);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -168,7 +169,7 @@ final class EmulatedWs2 implements Ws2.Lib {
                 toWindows(addr);
             }
             return fd;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -178,7 +179,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             return Posix.connect((int) s, toLinux(name, namelen, spare()), namelen, "emulated connect") ? 0
                     : fail(WinsockErrors.WSAEWOULDBLOCK);
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -191,7 +192,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.setNonBlocking((int) s);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -201,7 +202,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             long n = Posix.recv((int) s, buf, len, linuxFlags(flags));
             return n == Posix.WOULD_BLOCK ? fail(WinsockErrors.WSAEWOULDBLOCK) : (int) n;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -211,8 +212,9 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             long n = Posix.send((int) s, buf, len, linuxFlags(flags));
             return n == Posix.WOULD_BLOCK ? fail(WinsockErrors.WSAEWOULDBLOCK) : (int) n;
-        } catch (SyscallException e) {
-            return fail("ECONNREFUSED".equals(e.errnoName()) ? WinsockErrors.WSAECONNRESET : wsa(e.errnoName()));
+        } catch (IOException e) {
+            String name = ((SyscallFailure) e).errnoName();
+            return fail("ECONNREFUSED".equals(name) ? WinsockErrors.WSAECONNRESET : wsa(name));
         }
     }
 
@@ -291,7 +293,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         long tmp = spare();
         try {
             Posix.getOption((int) s, o[0], o[1], tmp, 8);
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
         Pointer linux = at(tmp);
@@ -326,7 +328,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.setOption((int) s, o[0], o[1], value, length);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -352,7 +354,7 @@ final class EmulatedWs2 implements Ws2.Lib {
             at(namelen).putInt(0, len);
             toWindows(name);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -362,7 +364,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.shutdown((int) s, how);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }
@@ -372,7 +374,7 @@ final class EmulatedWs2 implements Ws2.Lib {
         try {
             Posix.close((int) s);
             return 0;
-        } catch (SyscallException e) {
+        } catch (IOException e) {
             return fail(e);
         }
     }

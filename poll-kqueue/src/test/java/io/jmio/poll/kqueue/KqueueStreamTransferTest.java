@@ -1,0 +1,15 @@
+package io.jmio.poll.kqueue;
+
+import io.jmio.poll.contract.net.StreamTransferContract;
+import io.jmio.poll.spi.PollBackend;
+
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/** {@link StreamTransferContract} on a real kqueue and the BSD socket layer (macOS and the BSDs; skipped on Linux). */
+@EnabledIf("io.jmio.poll.kqueue.RealKqueue#available")
+class KqueueStreamTransferTest extends StreamTransferContract {
+    @Override
+    protected PollBackend backend() {
+        return new KqueueBackend();
+    }
+}

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * measurement iterations the server's loop-thread CPU time and system-call counts are summed and
  * written to the {@link Sidecar} file. With {@code -Djmio.bench.strace=<dir>} an {@code strace -c} is
  * attached to the server's loop thread between the two verifications (the {@code bench strace} mode).
+ * With one connection the client and the server's loop are pinned to the same CPU ({@link Pinning#pinTogether}).
  *
  * <p>Threading: one JMH thread per trial.
  */
@@ -72,7 +73,9 @@ public class EchoBenchmark {
     @Setup(Level.Trial)
     public void start() throws IOException {
         echo = EchoServer.open(server);
-        if (Pinning.enabled()) {
+        if (connections == 1) {
+            Pinning.pinTogether(echo.loopTid());
+        } else if (Pinning.enabled()) {
             Pinning.pinClientAndServer(echo.loopTid());
         }
         client = new EchoClient(echo.port(), connections, size);

@@ -118,6 +118,8 @@ public final class EchoServer implements ExampleServer {
             if (stream == null) {
                 return;
             }
+            // Replies go out at once: with Nagle's algorithm a small reply waits for the ACK of the one before.
+            stream.setNoDelay(true);
             long token = FIRST_CONNECTION + connections.add(new Connection(stream));
             poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
         }

@@ -169,8 +169,10 @@ public final class Poll implements Closeable {
      *
      * @param events  where to put the events; its capacity bounds how many one call returns
      * @param timeout how long to wait: {@code null} waits until an event arrives, {@link Duration#ZERO}
-     *                asks the kernel once and returns at once; a timeout below a millisecond is rounded
-     *                up on backends that count in milliseconds, never down to a busy spin
+     *                asks the kernel once and returns at once; a timeout with a fraction of a
+     *                millisecond is honoured where the kernel takes finer timeouts (epoll on Linux 5.11+,
+     *                through {@code epoll_pwait2}) and rounded up where it counts in milliseconds, never
+     *                down to a busy spin
      * @return the number of events, also {@link Events#size()}; 0 on timeout or interruption by a signal
      * @throws IOException              if the kernel reports an error
      * @throws IllegalArgumentException if {@code timeout} is negative

@@ -2,7 +2,6 @@ package io.jmio.bench.echo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -10,16 +9,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The C baseline: {@code c_echo_server.c} (a resource of this module) compiled with
- * {@code gcc -O2} on first use into {@code ${java.io.tmpdir}/jmio-bench-c/<hash>/}, run as a child
+ * The C baseline: {@code c_echo_server.c} (a resource of this module) compiled by {@link CCompiler}
+ * on first use, run as a child
  * process. It counts its own system calls in a shared memory-mapped file that this class reads; its
  * CPU time comes from {@code /proc/<pid>/stat} and {@code schedstat} (it has one thread).
  *
@@ -46,25 +42,34 @@ public final class CEchoServer implements EchoServer {
 
     /** @return null if gcc is on the PATH, else why the C server cannot run */
     public static String unavailabilityCause() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "gcc"))) {
-                return null;
-            }
-        }
-        return "gcc not found on PATH: the C echo server cannot be compiled, so the c-edge and c-level runs are skipped";
+        return CCompiler.unavailabilityCause();
     }
 
     static CEchoServer start(boolean edge) throws IOException {
-        Path binary = compile();
+        return start(edge, Map.of());
+    }
+
+    /**
+     * @param edge        edge-triggered (else level)
+     * @param environment added to the child's environment (the profiler preloads itself through it)
+     * @return the running server
+     * @throws IOException if it cannot be compiled or started
+     */
+    public static CEchoServer start(boolean edge, Map<String, String> environment) throws IOException {
+        Path binary = CCompiler.compile(CEchoServer.class, SOURCE);
         Path dir = binary.getParent();
         Path countersFile = Files.createTempFile(dir, "counters", ".bin");
         Path stderr = Files.createTempFile(dir, "stderr", ".txt");
-        Process process = new ProcessBuilder(binary.toString(), edge ? "edge" : "level", countersFile.toString())
-                .redirectError(stderr.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), edge ? "edge" : "level", countersFile.toString())
+                .redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
             String line = out.readLine();
+            for (int skipped = 0; line != null && !line.startsWith("PORT ") && skipped < 10; skipped++) {
+                line = out.readLine(); // a preloaded profiler announces itself first
+            }
             if (line == null || !line.startsWith("PORT ")) {
                 throw new IOException("C echo server did not report its port (got " + line + "); stderr: "
                         + Files.readString(stderr));
@@ -79,54 +84,6 @@ public final class CEchoServer implements EchoServer {
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             throw e;
-        }
-    }
-
-    private static synchronized Path compile() throws IOException {
-        String cause = unavailabilityCause();
-        if (cause != null) {
-            throw new IOException(cause);
-        }
-        byte[] source;
-        try (InputStream in = CEchoServer.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IOException("resource " + SOURCE + " missing from the benchmarks jar");
-            }
-            source = in.readAllBytes();
-        }
-        Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "jmio-bench-c", hash(source));
-        Path binary = dir.resolve("c_echo_server");
-        if (Files.isExecutable(binary)) {
-            return binary;
-        }
-        Files.createDirectories(dir);
-        Path src = dir.resolve(SOURCE);
-        Files.write(src, source);
-        Path tmp = dir.resolve("c_echo_server.tmp" + ProcessHandle.current().pid());
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", tmp.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
-                throw new IOException("gcc failed to compile " + src + ":\n" + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compiling " + src, e);
-        }
-        Files.move(tmp, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return binary;
-    }
-
-    private static String hash(byte[] bytes) {
-        try {
-            StringBuilder sb = new StringBuilder();
-            for (byte b : MessageDigest.getInstance("SHA-256").digest(bytes)) {
-                sb.append(String.format("%02x", b));
-            }
-            return sb.substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

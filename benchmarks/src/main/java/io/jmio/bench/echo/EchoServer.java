@@ -7,7 +7,8 @@ import java.io.IOException;
  * it: every byte a connection sends comes back on that connection.
  *
  * <p>Implementations: {@link JmioEchoServer} (edge, level, oneshot), {@link JdkEchoServer} (the JDK
- * {@code Selector}, two ways of iterating), {@link NettyEchoServer} (Netty's native epoll transport,
+ * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
+ * echo server), {@link NettyEchoServer} (Netty's native epoll transport,
  * edge and level) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
  * one by the name the benchmark's {@code server} parameter uses.
  *
@@ -17,7 +18,7 @@ import java.io.IOException;
 public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
-        "jdk-keys", "jdk-consumer"};
+        "jdk-keys", "jdk-consumer", "jmio-example"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -46,6 +47,8 @@ public interface EchoServer extends AutoCloseable {
                 return CEchoServer.start(true);
             case "c-level":
                 return CEchoServer.start(false);
+            case "jmio-example":
+                return new ExampleEchoServer();
             default:
                 throw new IllegalArgumentException("unknown echo server '" + name + "'; known: " + String.join(", ", NAMES));
         }

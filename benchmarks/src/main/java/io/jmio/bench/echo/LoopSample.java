@@ -13,6 +13,8 @@ public final class LoopSample {
 
     /** On-CPU time of the loop thread in nanoseconds ({@code schedstat}). */
     public long cpuNanos;
+    /** Time the loop thread spent runnable but waiting for a CPU, in nanoseconds ({@code schedstat}, field 2). */
+    public long runQueueNanos;
     /** User time of the loop thread in clock ticks ({@code stat} field 14). */
     public long userTicks;
     /** System time of the loop thread in clock ticks ({@code stat} field 15). */
@@ -36,6 +38,7 @@ public final class LoopSample {
      */
     public void setDifference(LoopSample later, LoopSample earlier) {
         cpuNanos = later.cpuNanos - earlier.cpuNanos;
+        runQueueNanos = later.runQueueNanos - earlier.runQueueNanos;
         userTicks = later.userTicks - earlier.userTicks;
         systemTicks = later.systemTicks - earlier.systemTicks;
         waits = diff(later.waits, earlier.waits);
@@ -52,6 +55,7 @@ public final class LoopSample {
      */
     public void add(LoopSample other) {
         cpuNanos += other.cpuNanos;
+        runQueueNanos += other.runQueueNanos;
         userTicks += other.userTicks;
         systemTicks += other.systemTicks;
         waits = sum(waits, other.waits);
@@ -63,7 +67,7 @@ public final class LoopSample {
 
     /** Resets every counter to zero. */
     public void zero() {
-        cpuNanos = userTicks = systemTicks = 0;
+        cpuNanos = runQueueNanos = userTicks = systemTicks = 0;
         waits = reads = writes = controls = allocatedBytes = 0;
     }
 

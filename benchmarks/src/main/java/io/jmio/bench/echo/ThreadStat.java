@@ -102,7 +102,9 @@ public final class ThreadStat {
      */
     public void read(LoopSample sample) throws IOException {
         String sched = new String(Files.readAllBytes(schedstat), StandardCharsets.US_ASCII).trim();
-        sample.cpuNanos = Long.parseLong(sched.substring(0, sched.indexOf(' ')));
+        String[] times = sched.split(" ");
+        sample.cpuNanos = Long.parseLong(times[0]);
+        sample.runQueueNanos = Long.parseLong(times[1]);
         String line = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
         // Field 2 (comm) may hold spaces; count fields after its closing parenthesis (field 3 onwards).
         String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");

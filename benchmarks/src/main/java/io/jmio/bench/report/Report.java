@@ -175,6 +175,24 @@ public final class Report {
         return Double.NaN;
     }
 
+    /** @return JMH's score error (99.9 %) of {@link #echo} in round trips per second, or NaN */
+    double echoError(String server, int connections, int size) {
+        for (Result r : results) {
+            if (r.clazz.equals("EchoBenchmark") && server.equals(r.params.get("server"))
+                    && String.valueOf(connections).equals(r.params.get("connections"))
+                    && String.valueOf(size).equals(r.params.get("size"))) {
+                return r.error * connections;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** @return the loop's CPU ns per round trip ({@code cpu}) or system calls per round trip, or NaN */
+    double perRoundTrip(String server, int connections, int size, boolean cpu) {
+        EchoCost k = cost(server, connections, size);
+        return k == null ? Double.NaN : cpu ? k.perRoundTrip(k.cpuNanos) : k.syscalls();
+    }
+
     private Result micro(String clazz, String method, String idleFds) {
         for (Result r : results) {
             if (r.clazz.equals(clazz) && r.method.equals(method)
@@ -235,7 +253,9 @@ public final class Report {
     private void echoTables() {
         md.append("\n## Echo throughput (round trips per second, loopback TCP)\n\n");
         md.append("Server loop on one thread (C: one process), client on the JMH thread; one operation = one message "
-                + "on every connection, then every reply.\n\n");
+                + "on every connection, then every reply. 1-connection cells: the client and the server's loop are "
+                + "pinned to the same CPU (they take turns; the cell is a whole round trip's cost, not the "
+                + "scheduler's placement of two threads).\n\n");
         md.append("| size | conns |");
         for (String s : EchoServer.NAMES) {
             md.append(' ').append(s).append(" |");

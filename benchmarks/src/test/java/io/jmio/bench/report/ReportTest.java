@@ -64,13 +64,16 @@ class ReportTest {
         assertTrue(md.contains("| syscalls/rt jmio-edge = C edge (ratio 0.95-1.05) | worst 1.00"), md);
         assertTrue(md.contains("| user CPU/rt jmio-edge ≤ 2 × C edge | worst 2.00 (16 conns × 64 B), median 2.00, 1 cells | met |"), md);
         String svg = Files.readString(dir.resolve("echo.svg"));
-        assertTrue(svg.startsWith("<svg") && svg.contains("jmio-edge, 16 conns, 64 B: 32.0k rt/s"), svg);
+        assertTrue(svg.startsWith("<svg") && svg.contains("<title>jmio-edge, 16 conns: 32.0k</title>"), svg);
+        assertTrue(svg.contains("<title>± 1.6k</title>"), "JMH's score error (100 ops/s × 16) as an error bar: " + svg);
+        assertTrue(svg.contains("<title>jmio-edge, 16 conns: 5000</title>"), "the CPU panel: 5,000 ns/rt: " + svg);
+        assertTrue(svg.contains("<title>jmio-edge, 16 conns: 3.1</title>"), "the system-call panel: 3.1/rt: " + svg);
     }
 
     private static String echo(String server, double score, double alloc) {
         return "{\"benchmark\": \"io.jmio.bench.EchoBenchmark.echo\", \"jdkVersion\": \"17\", \"vmName\": \"vm\", "
                 + "\"vmVersion\": \"1\", \"params\": {\"server\": \"" + server + "\", \"connections\": \"16\", \"size\": \"64\"}, "
-                + "\"primaryMetric\": {\"score\": " + score + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"ops/s\"}, "
+                + "\"primaryMetric\": {\"score\": " + score + ", \"scoreError\": " + score / 20 + ", \"scoreUnit\": \"ops/s\"}, "
                 + "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": " + (Double.isNaN(alloc) ? "\"NaN\"" : alloc) + "}}}";
     }
 

@@ -114,6 +114,20 @@ public abstract class AllocationContract {
     }
 
     @Test
+    void pollWithASubMillisecondTimeoutAllocatesNothing() throws IOException {
+        // A timeout with a fraction of a millisecond takes epoll_pwait2's path on Linux 5.11+; an event
+        // is ready, so each poll returns at once.
+        poll.registry().register(new SourceFd(pipe[0]), Token.of(3), Interest.READABLE, Trigger.LEVEL);
+        Fds.write(pipe[1]);
+        Duration timeout = Duration.ofNanos(300_000);
+        assertAllocatesNothing("poll(300 µs) with a ready event", () -> {
+            if (poll.poll(events, timeout) != 1) {
+                throw new AssertionError("expected one event, got " + events.size());
+            }
+        });
+    }
+
+    @Test
     void wakeAndItsPollAllocateNothing() throws IOException {
         Waker waker = new Waker(poll.registry(), Token.of(3));
         assertAllocatesNothing("wake and poll", () -> {

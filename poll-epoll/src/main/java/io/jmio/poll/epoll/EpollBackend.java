@@ -13,6 +13,11 @@ import java.io.IOException;
  * epoll symbols cannot be bound, {@link #unavailabilityCause()} says why and {@code Poll.open("epoll")}
  * fails with that cause.
  *
+ * <p>Timeouts: a poll whose timeout has a fraction of a millisecond waits in {@code epoll_pwait2}
+ * (nanoseconds; Linux 5.11 and glibc 2.35 or later); every other poll, and every poll where the C
+ * library lacks the call or the kernel answers {@code ENOSYS}, waits in {@code epoll_wait} with the
+ * timeout rounded up to whole milliseconds.
+ *
  * <p>Threading: stateless and thread-safe.
  */
 public final class EpollBackend implements PollBackend {

@@ -5,6 +5,8 @@ import io.jmio.poll.posix.Errno;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.Posix;
 
+import jnr.ffi.Pointer;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -35,6 +37,12 @@ final class EpollNative {
     static final int EFD_CLOEXEC = 0x80000;
     /** {@code EFD_NONBLOCK} = {@code O_NONBLOCK} = 04000. */
     static final int EFD_NONBLOCK = 0x800;
+
+    /** What {@link #pwait2} returns when the kernel lacks {@code epoll_pwait2}: use {@link #wait} instead. */
+    static final int UNSUPPORTED = -1;
+
+    /** False once the C library or the kernel turned out not to have {@code epoll_pwait2}. */
+    private static volatile boolean pwait2Usable = EpollLibrary.PWAIT2 != null;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -95,6 +103,54 @@ final class EpollNative {
             throw fail("epoll_wait", errno, epfd);
         }
         return n;
+    }
+
+    /** @return true if {@link #pwait2} may be tried (the C library has it; the kernel has not refused it) */
+    static boolean pwait2Usable() {
+        return pwait2Usable;
+    }
+
+    /** For tests: pretend the kernel has, or lacks, {@code epoll_pwait2}. */
+    static void setPwait2Usable(boolean usable) {
+        pwait2Usable = usable && EpollLibrary.PWAIT2 != null;
+    }
+
+    /** @return a {@code struct timespec} of native memory and the jnr-ffi pointer to it, for {@link #pwait2} */
+    static Pointer timespecPointer(ByteBuffer timespec) {
+        return Pointer.wrap(jnr.ffi.Runtime.getRuntime(EpollLibrary.PWAIT2 != null ? EpollLibrary.PWAIT2 : EpollLibrary.LIB),
+                NativeMemory.address(timespec));
+    }
+
+    /**
+     * {@code epoll_pwait2} with a timeout in nanoseconds (no signal mask), written into
+     * {@code timespec} ({@link TimespecDescriptor}), which {@code pointer} points to.
+     *
+     * @return the number of events, 0 if a signal interrupted the wait, {@link #UNSUPPORTED} if the
+     *         kernel has no {@code epoll_pwait2} (then it is not tried again)
+     */
+    static int pwait2(int epfd, long eventsAddress, int maxEvents, long timeoutNanos, ByteBuffer timespec, Pointer pointer)
+            throws SyscallException {
+        timespec.putLong(TimespecDescriptor.TV_SEC_OFFSET, timeoutNanos / 1_000_000_000L);
+        timespec.putLong(TimespecDescriptor.TV_NSEC_OFFSET, timeoutNanos % 1_000_000_000L);
+        int n = EpollLibrary.PWAIT2.epoll_pwait2(epfd, eventsAddress, maxEvents, pointer, null);
+        return n >= 0 ? n : pwait2Failed(Posix.lastErrno(), epfd);
+    }
+
+    /**
+     * What a failed {@code epoll_pwait2} means: {@code ENOSYS} (a kernel before 5.11) stops its use
+     * and returns {@link #UNSUPPORTED}; {@code EINTR} is a wait that ended early (0 events).
+     *
+     * @throws SyscallException for any other errno
+     */
+    static int pwait2Failed(int errno, int epfd) throws SyscallException {
+        if (errno == Errno.ENOSYS) {
+            pwait2Usable = false;
+            return UNSUPPORTED;
+        }
+        if (errno == Errno.EINTR) {
+            return 0;
+        }
+        throw fail("epoll_pwait2", errno, epfd);
     }
 
     /**

@@ -18,6 +18,8 @@ import io.jmio.poll.posix.Posix;
 import io.jmio.poll.spi.EventBuffer;
 import io.jmio.poll.spi.Selector;
 
+import jnr.ffi.Pointer;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -45,6 +47,9 @@ final class EpollSelector extends Selector {
     /** Eight bytes holding the value 1, written to the eventfd to wake; never modified. */
     private final ByteBuffer one = NativeMemory.allocate(8).putLong(0, 1L);
     private final long oneAddress = NativeMemory.address(one);
+    /** The timeout of {@code epoll_pwait2}, written by the polling thread before each such wait. */
+    private final ByteBuffer timespec = NativeMemory.allocate(TimespecDescriptor.SIZE);
+    private final Pointer timespecPointer = EpollNative.timespecPointer(timespec);
 
     EpollSelector() throws IOException {
         int ep = EpollNative.epollCreate();
@@ -123,10 +128,17 @@ final class EpollSelector extends Selector {
     @Override
     protected int implSelect(EventBuffer events, long timeoutNanos) throws IOException {
         EpollEventArray array = (EpollEventArray) events;
+        if (timeoutNanos > 0 && timeoutNanos % 1_000_000L != 0 && EpollNative.pwait2Usable()) {
+            // A timeout with a fraction of a millisecond: epoll_pwait2 takes nanoseconds (Linux 5.11+).
+            int n = EpollNative.pwait2(epfd, array.address, array.capacity(), timeoutNanos, timespec, timespecPointer);
+            if (n != EpollNative.UNSUPPORTED) {
+                return n;
+            }
+        }
         return EpollNative.wait(epfd, array.address, array.capacity(), toMillis(timeoutNanos));
     }
 
-    /** Milliseconds for {@code epoll_wait}: -1 forever, sub-millisecond waits rounded up. */
+    /** Milliseconds for {@code epoll_wait}: -1 forever, sub-millisecond waits rounded up (no epoll_pwait2). */
     static int toMillis(long timeoutNanos) {
         if (timeoutNanos < 0) {
             return -1;

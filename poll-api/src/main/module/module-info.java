@@ -10,6 +10,7 @@
  */
 module io.jmio.poll {
     requires org.jnrproject.ffi;
+    requires org.jnrproject.jffi;
     // jnr-ffi is an automatic module, which cannot say what it needs: on the module path nothing else
     // resolves the ASM modules it generates its bindings with (ClassNotFoundException:
     // org.objectweb.asm.ClassVisitor at the first LibraryLoader.load). Required here on its behalf.

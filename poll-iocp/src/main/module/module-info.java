@@ -5,6 +5,7 @@
 module io.jmio.poll.iocp {
     requires transitive io.jmio.poll;
     requires org.jnrproject.ffi;
+    requires org.jnrproject.jffi;
 
     // Holds the jnr-ffi binding interfaces (IocpLibrary.Kernel32, .Ntdll, .Ws2_32), which jnr-ffi implements
     // in its own class loader's unnamed module: see io.jmio.poll's module-info. Its only public class is

@@ -8,6 +8,7 @@
  * binding interface needs its {@code exports} line here (the consumer test's module-path run,
  * {@code .ci/consumer-test modular}, fails otherwise).
  */
+@SuppressWarnings("requires-automatic") // jnr-ffi and jffi are automatic modules; there is no other name to require
 module io.jmio.poll {
     requires org.jnrproject.ffi;
     requires org.jnrproject.jffi;

@@ -2,6 +2,7 @@
  * jmio's Linux backend (epoll): {@code Poll.open()} finds it as a {@code PollBackend} service.
  * Requires {@code io.jmio.poll} transitively: {@code requires io.jmio.poll.epoll} is all an application needs.
  */
+@SuppressWarnings("requires-automatic") // jnr-ffi and jffi are automatic modules; there is no other name to require
 module io.jmio.poll.epoll {
     requires transitive io.jmio.poll;
     requires org.jnrproject.ffi;

@@ -26,8 +26,9 @@ import org.w3c.dom.NodeList;
  * Checks a Maven repository directory staged by {@code ./mvnw -Prelease verify} against what Maven Central
  * requires, then zips it into the bundle the Central Portal accepts (its upload API takes exactly this zip).
  * A single-file program (JDK 17+): {@code java CentralBundle.java --staging=DIR --group=io.jmio
- * --version=0.1.0 --artifacts=a,b --gpg-skip=true|false [--zip=OUT.zip]}. Exit status 1 and one line per
- * problem when anything is missing; nothing is zipped then.
+ * --version=0.1.0 --artifacts=a,b --gpg-skip=true|false [--zip=OUT.zip] [--self-test=true]}. Exit status 1
+ * and one line per problem when anything is missing; nothing is zipped then. {@code --self-test=true} first
+ * plants one defect at a time in copies of the staged tree and fails unless the check reports each.
  *
  * <p>Checked for each expected artifact, in {@code group/artifact/version/}: exactly the expected artifacts
  * and one version, the release version (nothing named SNAPSHOT anywhere); the {@code .pom}, {@code .jar},
@@ -62,6 +63,9 @@ public final class CentralBundle {
         List<String> artifacts = List.of(required(opt, "artifacts").split(","));
         boolean signed = "false".equals(required(opt, "gpg-skip"));
 
+        if ("true".equals(opt.get("self-test"))) {
+            selfTest(staging, group, version, artifacts);
+        }
         CentralBundle check = new CentralBundle();
         check.check(staging, group, version, artifacts, signed);
         check.warnings.forEach(w -> System.out.println("[central-bundle] WARNING " + w));
@@ -77,6 +81,106 @@ public final class CentralBundle {
         if (zip != null) {
             int n = zip(staging, Path.of(zip));
             System.out.println("[central-bundle] wrote " + zip + " (" + n + " files)");
+        }
+    }
+
+    /**
+     * Checks the checker: on copies of the staged bundle, each with one defect Central would refuse, the
+     * check must report that defect. Fails (exit 1) if a defect goes unreported.
+     */
+    private static void selfTest(Path staging, String group, String version, List<String> artifacts)
+            throws Exception {
+        String first = artifacts.get(0);
+        String base = group.replace('.', '/') + "/" + first + "/" + version + "/" + first + "-" + version;
+        Map<String, Mutation> cases = new LinkedHashMap<>();
+        cases.put("missing " + first + "-" + version + "-javadoc.jar",
+                dir -> Files.delete(dir.resolve(base + "-javadoc.jar")));
+        cases.put(".sha1 does not match",
+                dir -> Files.writeString(dir.resolve(base + ".jar.sha1"), "0000"));
+        cases.put("the POM lacks <licenses/license/name>",
+                dir -> rewritePom(dir.resolve(base + ".pom"), "<licenses>", "</licenses>"));
+        cases.put("the POM names a parent",
+                dir -> rewritePom(dir.resolve(base + ".pom"), "<modelVersion>4.0.0</modelVersion>",
+                        "<modelVersion>4.0.0</modelVersion><parent><groupId>" + group
+                                + "</groupId><artifactId>p</artifactId><version>1</version></parent>"));
+        cases.put("staged but not meant to be published",
+                dir -> Files.createDirectories(dir.resolve(group.replace('.', '/') + "/examples/" + version)));
+        cases.put("SNAPSHOT in a release bundle",
+                dir -> Files.createDirectories(dir.resolve(group.replace('.', '/') + "/" + first + "/1-SNAPSHOT")));
+        List<String> unreported = new ArrayList<>();
+        for (Map.Entry<String, Mutation> c : cases.entrySet()) {
+            Path copy = Files.createTempDirectory("central-bundle-selftest");
+            try {
+                copyTree(staging, copy);
+                c.getValue().apply(copy);
+                CentralBundle check = new CentralBundle();
+                check.check(copy, group, version, artifacts, false);
+                if (check.problems.stream().noneMatch(p -> p.contains(c.getKey()))) {
+                    unreported.add(c.getKey() + " (reported: " + check.problems + ")");
+                }
+            } finally {
+                deleteTree(copy);
+            }
+        }
+        CentralBundle signedCheck = new CentralBundle();
+        signedCheck.check(staging, group, version, artifacts, true);
+        boolean ascChecked = signedCheck.problems.stream().anyMatch(p -> p.contains("signing is on but"))
+                || Files.exists(staging.resolve(base + ".pom.asc"));
+        if (!ascChecked) {
+            unreported.add("a missing .asc with signing on");
+        }
+        if (!unreported.isEmpty()) {
+            unreported.forEach(u -> System.out.println("[central-bundle] SELF-TEST FAILED: not reported: " + u));
+            System.exit(1);
+        }
+        System.out.println("[central-bundle] self-test: " + (cases.size() + 1) + " planted defects, each reported");
+    }
+
+    private interface Mutation {
+        void apply(Path dir) throws IOException;
+    }
+
+    private static void rewritePom(Path pom, String from, String toOrEnd) throws IOException {
+        String text = Files.readString(pom);
+        int i = text.indexOf(from);
+        if (toOrEnd.startsWith("</")) {
+            int j = text.indexOf(toOrEnd, i) + toOrEnd.length();
+            text = text.substring(0, i) + text.substring(j);
+        } else {
+            text = text.substring(0, i) + toOrEnd + text.substring(i + from.length());
+        }
+        Files.writeString(pom, text);
+        rewriteChecksums(pom);
+    }
+
+    private static void rewriteChecksums(Path file) throws IOException {
+        try {
+            for (String algorithm : CHECKSUMS) {
+                Files.writeString(file.resolveSibling(file.getFileName() + "." + algorithm), digest(file, algorithm));
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 

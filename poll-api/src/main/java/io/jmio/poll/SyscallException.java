@@ -21,8 +21,11 @@ import java.io.IOException;
 public class SyscallException extends IOException implements SyscallFailure {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed, e.g. {@code epoll_ctl(ADD)}. */
     private final String syscall;
+    /** The platform's errno value. */
     private final int errno;
+    /** The portable symbolic errno name, e.g. {@code EEXIST}. */
     private final String errnoName;
 
     /**

@@ -28,7 +28,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>JVM flag.</b> The JDK keeps a channel's descriptor private; reading it needs
- * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (or {@code --add-opens} of the same package).
+ * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (or {@code --add-opens} of the same package); on the
+ * module path the target is jmio's module: {@code --add-exports java.base/sun.nio.ch=io.jmio.poll}.
  * Without it {@link #of} fails with an {@link UnsupportedOperationException} naming the flag.
  *
  * <p>The channel stays the JDK's: this source neither reads nor closes it. Deregister before closing the
@@ -40,8 +41,12 @@ import java.util.Objects;
  * <p>Threading: immutable; safe to use from any thread, as {@link SourceFd}.
  */
 public final class ChannelSource implements Source {
-    /** The flag {@link #of} needs. */
+    /** The flag {@link #of} needs on the class path (on the module path: {@code =io.jmio.poll}). */
     public static final String REQUIRED_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
+
+    /** The module the flag must name: jmio's own when it runs as a named module, else ALL-UNNAMED. */
+    private static final String FLAG_TARGET = ChannelSource.class.getModule().isNamed()
+            ? ChannelSource.class.getModule().getName() : "ALL-UNNAMED";
 
     private final SelectableChannel channel;
     private final SourceFd source;
@@ -145,7 +150,8 @@ public final class ChannelSource implements Source {
                 return (int) GET_FD_VAL.invoke(channel);
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 throw new UnsupportedOperationException("reading a JDK channel's file descriptor needs the JVM flag "
-                        + REQUIRED_FLAG + " (or --add-opens java.base/sun.nio.ch=ALL-UNNAMED)", e);
+                        + "--add-exports java.base/sun.nio.ch=" + FLAG_TARGET
+                        + " (or --add-opens java.base/sun.nio.ch=" + FLAG_TARGET + ")", e);
             } catch (InvocationTargetException e) {
                 throw new IllegalStateException("getFDVal failed", e.getCause());
             }

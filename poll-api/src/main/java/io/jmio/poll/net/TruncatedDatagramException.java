@@ -14,6 +14,7 @@ import java.net.SocketAddress;
 public class TruncatedDatagramException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** What the receive wrote into the buffer. */
     private final int bytesReceived;
     private final transient SocketAddress sender;
 

@@ -22,33 +22,63 @@ public abstract class EventBuffer {
         return capacity;
     }
 
-    /** @param i slot @return the token value stored in the kernel's user-data field */
+    /**
+     * @param i slot
+     * @return the token value stored in the kernel's user-data field
+     */
     public abstract long token(int i);
 
-    /** @param i slot @return readable, per the table in {@link io.jmio.poll.Event} */
+    /**
+     * @param i slot
+     * @return readable, per the table in {@link io.jmio.poll.Event}
+     */
     public abstract boolean isReadable(int i);
 
-    /** @param i slot @return writable */
+    /**
+     * @param i slot
+     * @return writable
+     */
     public abstract boolean isWritable(int i);
 
-    /** @param i slot @return error */
+    /**
+     * @param i slot
+     * @return error
+     */
     public abstract boolean isError(int i);
 
-    /** @param i slot @return read half closed */
+    /**
+     * @param i slot
+     * @return read half closed
+     */
     public abstract boolean isReadClosed(int i);
 
-    /** @param i slot @return write half closed */
+    /**
+     * @param i slot
+     * @return write half closed
+     */
     public abstract boolean isWriteClosed(int i);
 
-    /** @param i slot @return priority data */
+    /**
+     * @param i slot
+     * @return priority data
+     */
     public abstract boolean isPriority(int i);
 
-    /** @param i slot @return AIO completion (kqueue only) */
+    /**
+     * @param i slot
+     * @return AIO completion (kqueue only)
+     */
     public abstract boolean isAio(int i);
 
-    /** @param i slot @return list I/O completion (kqueue only) */
+    /**
+     * @param i slot
+     * @return list I/O completion (kqueue only)
+     */
     public abstract boolean isLio(int i);
 
-    /** @param i slot @return the raw kernel flags of the slot, for diagnostics */
+    /**
+     * @param i slot
+     * @return the raw kernel flags of the slot, for diagnostics
+     */
     public abstract String describe(int i);
 }

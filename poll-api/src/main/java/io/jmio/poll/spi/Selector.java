@@ -317,30 +317,70 @@ public abstract class Selector {
         STATE.getAndAdd(this, -1);
     }
 
-    /** @see #register */
+    /**
+     * The kernel side of {@link #register}, called with the selector open.
+     *
+     * @param handle    file descriptor or socket handle
+     * @param token     the token value events will carry
+     * @param interests non-zero combination of {@link io.jmio.poll.Interest} bits
+     * @param trigger   trigger mode
+     * @throws IOException from the kernel
+     */
     protected abstract void implRegister(long handle, long token, int interests, Trigger trigger) throws IOException;
 
-    /** @see #reregister */
+    /**
+     * The kernel side of {@link #reregister}, called with the selector open.
+     *
+     * @param handle    a registered handle
+     * @param token     the new token value
+     * @param interests the new interest bits
+     * @param trigger   the new trigger mode
+     * @throws IOException from the kernel
+     */
     protected abstract void implReregister(long handle, long token, int interests, Trigger trigger) throws IOException;
 
-    /** @see #deregister */
+    /**
+     * The kernel side of {@link #deregister}, called with the selector open.
+     *
+     * @param handle a registered handle
+     * @throws IOException from the kernel
+     */
     protected abstract void implDeregister(long handle) throws IOException;
 
-    /** Does nothing: the kernel keeps edge-triggered registrations armed. @see #rearm */
+    /**
+     * The kernel side of {@link #rearm}. Does nothing here: the kernel keeps edge-triggered registrations
+     * armed.
+     *
+     * @param handle    a registered handle
+     * @param interests the interest bits whose operation would block
+     * @throws IOException from the kernel
+     */
     protected void implRearm(long handle, int interests) throws IOException {
     }
 
     /**
-     * Waits in the kernel. A wait interrupted by a signal returns 0 events, not an error.
+     * Waits in the kernel ({@link #select}). A wait interrupted by a signal returns 0 events, not an error.
      *
-     * @see #select
+     * @param events       a buffer made by this selector's {@link #newEventBuffer}
+     * @param timeoutNanos -1 to wait forever, 0 to return at once, else the most to wait
+     * @return the number of events written into {@code events}
+     * @throws IOException from the kernel
      */
     protected abstract int implSelect(EventBuffer events, long timeoutNanos) throws IOException;
 
-    /** Arms the kernel side of the waker with {@code token}. @see #installWaker */
+    /**
+     * Arms the kernel side of the waker ({@link #installWaker}).
+     *
+     * @param token the token value of its events
+     * @throws IOException from the kernel
+     */
     protected abstract void implInstallWaker(long token) throws IOException;
 
-    /** Triggers the waker's event. @see #wake */
+    /**
+     * Triggers the waker's event ({@link #wake}).
+     *
+     * @throws IOException from the kernel
+     */
     protected abstract void implWake() throws IOException;
 
     /**
@@ -349,6 +389,10 @@ public abstract class Selector {
      */
     protected abstract void implInterrupt();
 
-    /** Frees the kernel queue and everything else; called once, with no call under way. */
+    /**
+     * Frees the kernel queue and everything else; called once, with no call under way.
+     *
+     * @throws IOException from the kernel
+     */
     protected abstract void implClose() throws IOException;
 }

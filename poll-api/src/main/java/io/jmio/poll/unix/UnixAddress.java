@@ -35,7 +35,9 @@ public final class UnixAddress extends SocketAddress {
         UNNAMED
     }
 
+    /** What kind of address this is. */
     private final Kind kind;
+    /** The path's or abstract name's bytes (without the abstract namespace's leading NUL); empty if unnamed. */
     private final byte[] name;
 
     private UnixAddress(Kind kind, byte[] name) {

@@ -1,0 +1,15 @@
+/**
+ * jmio's Linux backend (epoll): {@code Poll.open()} finds it as a {@code PollBackend} service.
+ * Requires {@code io.jmio.poll} transitively: {@code requires io.jmio.poll.epoll} is all an application needs.
+ */
+@SuppressWarnings("requires-automatic") // jnr-ffi and jffi are automatic modules; there is no other name to require
+module io.jmio.poll.epoll {
+    requires transitive io.jmio.poll;
+    requires org.jnrproject.ffi;
+
+    // Holds the jnr-ffi binding interface (EpollLibrary.Lib), which jnr-ffi implements in its own class
+    // loader's unnamed module: see io.jmio.poll's module-info. Its only public class is EpollBackend.
+    exports io.jmio.poll.epoll;
+
+    provides io.jmio.poll.spi.PollBackend with io.jmio.poll.epoll.EpollBackend;
+}

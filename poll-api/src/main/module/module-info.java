@@ -27,12 +27,12 @@ module io.jmio.poll {
     exports io.jmio.poll.spi;
 
     // Not API. Exported to every module, not only to the backends that use them, because jnr-ffi defines
-    // the class implementing a binding interface (LibC.Lib, Ws2.Lib) in a class loader of its own, in that
+    // the class implementing a binding interface (LibC.Lib) in a class loader of its own, in that
     // loader's unnamed module, and the JVM lets it implement the interface only if its package is exported
     // to that module (IllegalAccessError "superinterface check failed" otherwise). A qualified export cannot
     // name an unnamed module.
     exports io.jmio.poll.posix;
-    exports io.jmio.poll.windows;
 
     uses io.jmio.poll.spi.PollBackend;
+    uses io.jmio.poll.spi.SocketSystemProvider;
 }

@@ -12,4 +12,5 @@ module io.jmio.poll.epoll {
     exports io.jmio.poll.epoll;
 
     provides io.jmio.poll.spi.PollBackend with io.jmio.poll.epoll.EpollBackend;
+    provides io.jmio.poll.spi.SocketSystemProvider with io.jmio.poll.epoll.LinuxSocketsProvider;
 }

@@ -12,6 +12,9 @@ module io.jmio.poll.iocp {
     // in its own class loader's unnamed module: see io.jmio.poll's module-info. Its only public class is
     // IocpBackend.
     exports io.jmio.poll.iocp;
+    // Winsock: its binding (Ws2.Lib) and the provider that hands WinsockSockets to the network types.
+    exports io.jmio.poll.iocp.winsock;
 
     provides io.jmio.poll.spi.PollBackend with io.jmio.poll.iocp.IocpBackend;
+    provides io.jmio.poll.spi.SocketSystemProvider with io.jmio.poll.iocp.winsock.WinsockSocketsProvider;
 }

@@ -12,4 +12,5 @@ module io.jmio.poll.kqueue {
     exports io.jmio.poll.kqueue;
 
     provides io.jmio.poll.spi.PollBackend with io.jmio.poll.kqueue.KqueueBackend;
+    provides io.jmio.poll.spi.SocketSystemProvider with io.jmio.poll.kqueue.BsdSocketsProvider;
 }

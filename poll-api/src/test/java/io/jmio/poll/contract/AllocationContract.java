@@ -117,8 +117,8 @@ public abstract class AllocationContract {
     void pollWithASubMillisecondTimeoutAllocatesNothing() throws IOException {
         // A timeout with a fraction of a millisecond takes epoll_pwait2's path on Linux 5.11+; an event
         // is ready, so each poll returns at once.
-        poll.registry().register(new SourceFd(pipe[0]), Token.of(3), Interest.READABLE, Trigger.LEVEL);
-        Fds.write(pipe[1]);
+        poll.registry().register(pipe[0].source(), Token.of(3), Interest.READABLE, Trigger.LEVEL);
+        pipe[1].write();
         Duration timeout = Duration.ofNanos(300_000);
         assertAllocatesNothing("poll(300 µs) with a ready event", () -> {
             if (poll.poll(events, timeout) != 1) {

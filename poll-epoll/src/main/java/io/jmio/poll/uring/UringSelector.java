@@ -1,0 +1,566 @@
+package io.jmio.poll.uring;
+
+import static io.jmio.poll.uring.Registrations.ADD;
+import static io.jmio.poll.uring.Registrations.ADD_QUEUED;
+import static io.jmio.poll.uring.Registrations.DISARMED;
+import static io.jmio.poll.uring.Registrations.EDGE;
+import static io.jmio.poll.uring.Registrations.LEVEL;
+import static io.jmio.poll.uring.Registrations.LIVE;
+import static io.jmio.poll.uring.Registrations.ONESHOT;
+import static io.jmio.poll.uring.Registrations.RECHECK;
+import static io.jmio.poll.uring.Registrations.RECHECK_QUEUED;
+
+import io.jmio.poll.Interest;
+import io.jmio.poll.SyscallException;
+import io.jmio.poll.Trigger;
+import io.jmio.poll.posix.Errno;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Posix;
+import io.jmio.poll.spi.EventBuffer;
+import io.jmio.poll.spi.Selector;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A readiness selector over io_uring poll requests.
+ *
+ * <p><b>Trigger modes.</b> Edge: one multishot, edge-triggered poll request
+ * ({@code IORING_POLL_ADD_MULTI}) per registration, which posts a completion on every wake-up of the
+ * file, as {@code EPOLLET}. Oneshot: a single-shot poll request, which ends with its one completion.
+ * Level: a multishot request, and after each event is delivered, at the owner's next select, a poll
+ * update of that same request ({@code IORING_OP_POLL_REMOVE} with {@code IORING_POLL_UPDATE_EVENTS},
+ * matched by user_data, not by descriptor number) that arms it again on the same file, so readiness
+ * still present is reported again, as epoll's level mode reports it on every wait. Re-arming costs no
+ * system call of its own: it rides in the select's {@code io_uring_enter}.
+ *
+ * <p><b>Who submits.</b> Only the thread in {@link #select} writes and submits entries. Registry calls
+ * from any thread check and update the {@link Registrations} table under the lock, where errors are
+ * answered at once (EEXIST, ENOENT; EBADF and EPERM from an {@code fstat} of the descriptor), and queue
+ * the arming for the owner's next submission; if the owner is blocked in the kernel they wake it
+ * through the selector's eventfd, which a multishot poll request watches. So every poll request
+ * belongs to the polling thread, which is where the kernel runs its completion work, and a registry
+ * call costs no {@code io_uring_enter}. A request that the kernel ends by itself (its submitting
+ * thread exited: {@code -ECANCELED}; a multishot ended without {@code IORING_CQE_F_MORE}) is armed
+ * again by the owner, after checking the descriptor still names the registered file.
+ *
+ * <p><b>Cancellation is synchronous.</b> Reregister and deregister cancel the current request with
+ * {@code IORING_REGISTER_SYNC_CANCEL} (Linux 6.0) before they return, and if its entry was written but
+ * not yet consumed by the kernel they first wait until the owner's {@code io_uring_enter} has taken it
+ * (or submit it themselves if the owner is not about to). Afterwards no queued submission names the
+ * descriptor number and no request of the kernel polls it, so closing the descriptor cannot let a
+ * request reach a reused number; the cancelled request's completion is dropped by its generation.
+ *
+ * <p><b>Timeouts.</b> A finite wait submits an {@code IORING_OP_TIMEOUT} that completes on expiry or
+ * as soon as one other completion is posted, and waits for one completion; no
+ * {@code IORING_ENTER_EXT_ARG}.
+ *
+ * <p><b>A difference from epoll.</b> A poll request holds a reference to its file: a descriptor
+ * closed while registered stays registered, and its file open, until it is deregistered (jmio's socket
+ * types deregister in close) or the poll is closed. The registry notices a closed or reused number:
+ * register then succeeds, reregister and deregister report ENOENT (and drop the old request); an error
+ * or hang-up completion is checked the same way and dropped if the number no longer names the file.
+ *
+ * <p>Threading: registration calls are thread-safe; {@code select} is called by one thread at a time.
+ * The life cycle is guarded by {@link Selector}.
+ */
+final class UringSelector extends Selector {
+    static final int SQ_ENTRIES = 256;
+    static final int CQ_ENTRIES = 4096;
+    private static final int NO_FD = -1;
+    private static final boolean DEBUG = Boolean.getBoolean("jmio.uring.debug");
+
+    private final Ring ring;
+    private final int eventfd;
+    /** Guards the table, its queue, the submission ring and the fields below. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Registrations table = new Registrations();
+    private final long[] identity = new long[2];
+    /** The owner is in (or about to enter) a blocking io_uring_enter. */
+    private boolean sleeping;
+    /** The eventfd was written to wake a sleeping owner; no second write until it wakes. */
+    private boolean kicked;
+    /** The eventfd's multishot poll is armed. */
+    private boolean eventfdArmed;
+    /** The owner has written entries and is about to submit them, outside the lock. */
+    private volatile boolean submitting;
+
+    private final AtomicInteger wakeRequested = new AtomicInteger();
+    private volatile long wakerToken;
+    private volatile boolean hasWaker;
+    /** Eight bytes holding 1, written to the eventfd; never modified. */
+    private final ByteBuffer one = NativeMemory.allocate(8).putLong(0, 1L);
+    private final long oneAddress = NativeMemory.address(one);
+
+    /** Events reaped beyond the caller's capacity, delivered first at the next select. */
+    private int[] backlogFd = new int[16];
+    private int[] backlogGen = new int[16];
+    private int[] backlogMask = new int[16];
+    private int backlog;
+
+    UringSelector() throws IOException {
+        Ring r = Ring.open(SQ_ENTRIES, CQ_ENTRIES);
+        int efd;
+        try {
+            efd = UringNative.eventfd();
+        } catch (IOException | RuntimeException e) {
+            try {
+                r.close();
+            } catch (SyscallException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        this.ring = r;
+        this.eventfd = efd;
+    }
+
+    @Override
+    public String backendName() {
+        return UringBackend.NAME;
+    }
+
+    static int toPoll(int interests) {
+        if ((interests & (Interest.AIO_BIT | Interest.LIO_BIT)) != 0) {
+            throw new UnsupportedOperationException("the io_uring backend does not support " + Interest.ofBits(interests)
+                    + ": AIO and LIO are kqueue interests");
+        }
+        int events = 0;
+        if ((interests & Interest.READABLE_BIT) != 0) {
+            events |= UringNative.POLLIN | UringNative.POLLRDHUP;
+        }
+        if ((interests & Interest.WRITABLE_BIT) != 0) {
+            events |= UringNative.POLLOUT;
+        }
+        if ((interests & Interest.PRIORITY_BIT) != 0) {
+            events |= UringNative.POLLPRI;
+        }
+        return events;
+    }
+
+    static int toMode(Trigger trigger) {
+        switch (trigger) {
+            case LEVEL:
+                return LEVEL;
+            case ONESHOT:
+                return ONESHOT;
+            default:
+                return EDGE;
+        }
+    }
+
+    private int fd(long handle) {
+        if (handle == eventfd || handle == ring.fd) {
+            throw new IllegalArgumentException("fd " + handle + " belongs to this Poll itself");
+        }
+        return (int) handle;
+    }
+
+    // ---- registry ---------------------------------------------------------------------------------
+
+    @Override
+    protected void implRegister(long handle, long token, int interests, Trigger trigger) throws IOException {
+        int fd = fd(handle);
+        int events = toPoll(interests);
+        lock.lock();
+        try {
+            int st = UringNative.fstat(fd, identity);
+            if (st < 0) {
+                throw UringNative.registrationFailure("io_uring(POLL_ADD)", -st, fd, null);
+            }
+            int type = st & StatDescriptor.S_IFMT;
+            if (type == StatDescriptor.S_IFREG || type == StatDescriptor.S_IFDIR) {
+                throw UringNative.registrationFailure("io_uring(POLL_ADD)", Errno.EPERM, fd, null);
+            }
+            if (table.has(fd)) {
+                if (table.sameFile(fd, identity[0], identity[1])) {
+                    throw UringNative.registrationFailure("io_uring(POLL_ADD)", Errno.EEXIST, fd, null);
+                }
+                cancel(fd); // the registered file was closed and its number reused: that registration is gone
+            }
+            table.put(fd, toMode(trigger), events, token, identity[0], identity[1]);
+            table.enqueue(fd, ADD);
+            kickIfSleeping();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void implReregister(long handle, long token, int interests, Trigger trigger) throws IOException {
+        int fd = fd(handle);
+        int events = toPoll(interests);
+        lock.lock();
+        try {
+            checkRegistered("io_uring(POLL_UPDATE)", fd);
+            cancel(fd);
+            table.put(fd, toMode(trigger), events, token, identity[0], identity[1]);
+            table.enqueue(fd, ADD);
+            kickIfSleeping();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void implDeregister(long handle) throws IOException {
+        int fd = fd(handle);
+        lock.lock();
+        try {
+            checkRegistered("io_uring(POLL_REMOVE)", fd);
+            cancel(fd);
+            table.remove(fd);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fails with ENOENT unless {@code fd} is registered and still names the registered file (left in
+     * {@link #identity}); a registration whose file was closed is cancelled and forgotten first.
+     */
+    private void checkRegistered(String call, int fd) throws IOException {
+        if (!table.has(fd)) {
+            throw UringNative.registrationFailure(call, Errno.ENOENT, fd, null);
+        }
+        int st = UringNative.fstat(fd, identity);
+        if (st < 0 || !table.sameFile(fd, identity[0], identity[1])) {
+            cancel(fd);
+            table.remove(fd);
+            throw UringNative.registrationFailure(call, Errno.ENOENT, fd, "is not registered with this Poll: the file"
+                    + " registered under this number was closed (" + (st < 0 ? Errno.current().name(-st) + " from fstat"
+                    : "the number now names another file") + "); its registration is removed now");
+        }
+    }
+
+    /**
+     * Ends the kernel side of {@code fd}'s current registration before returning: waits until its
+     * POLL_ADD entry, if written, has been consumed, then cancels the request synchronously. The
+     * table entry stays; the caller replaces or removes it, which moves the generation on.
+     */
+    private void cancel(int fd) throws IOException {
+        if (!table.is(fd, LIVE)) {
+            return;
+        }
+        awaitConsumed(table.addTail(fd));
+        UringNative.syncCancel(ring.fd, UserData.poll(fd, table.generation(fd)));
+        table.clear(fd, LIVE);
+    }
+
+    /** Returns once the kernel has consumed the submission entries up to {@code tail}. */
+    private void awaitConsumed(int tail) throws IOException {
+        for (int spins = 0; ring.sqHead() - tail < 0; spins++) {
+            if (!submitting) {
+                // The owner wrote entries but will not submit them (its io_uring_enter failed): do it here.
+                UringNative.enter(ring.fd, ring.sqPending(), 0, 0);
+            } else if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void kickIfSleeping() throws SyscallException {
+        if (sleeping && !kicked) {
+            kicked = true;
+            writeEventfd();
+        }
+    }
+
+    // ---- select -----------------------------------------------------------------------------------
+
+    @Override
+    protected int implSelect(EventBuffer events, long timeoutNanos) throws IOException {
+        UringEventArray out = (UringEventArray) events;
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        for (;;) {
+            boolean wait;
+            boolean enter;
+            int toSubmit;
+            lock.lock();
+            try {
+                flush();
+                boolean ready = ring.cqReady() > 0 || backlog > 0;
+                wait = !ready && timeoutNanos != 0 && !isClosed();
+                if (wait && timeoutNanos > 0) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        wait = false;
+                    } else {
+                        reserve(1);
+                        ring.prepTimeout(remaining, 1, UserData.of(UserData.TIMEOUT));
+                        if (DEBUG) { System.out.println("timeout " + remaining); }
+                    }
+                }
+                ring.publish();
+                // Exactly the entries written: the kernel skips the wait when it submits fewer than asked.
+                toSubmit = ring.sqPending();
+                enter = wait || !ready || toSubmit > 0;
+                sleeping = wait;
+                submitting = enter;
+            } finally {
+                lock.unlock();
+            }
+            if (enter) {
+                try {
+                    UringNative.enter(ring.fd, toSubmit, wait ? 1 : 0, UringNative.IORING_ENTER_GETEVENTS);
+                } finally {
+                    submitting = false;
+                }
+            }
+            lock.lock();
+            try {
+                sleeping = false;
+                kicked = false;
+                if (DEBUG) { System.out.println(ring.debugState()); }
+                int n = reap(out);
+                if (n > 0 || timeoutNanos == 0 || isClosed()
+                        || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
+                    return n;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Makes room for {@code n} entries, submitting what is written if the ring is full. Under the lock. */
+    private void reserve(int n) throws SyscallException {
+        while (ring.sqFree() < n) {
+            ring.publish();
+            UringNative.enter(ring.fd, ring.sqPending(), 0, 0);
+        }
+    }
+
+    /** Writes the queued work as submission entries. Under the lock, by the owner. */
+    private void flush() throws SyscallException {
+        if (!eventfdArmed) {
+            reserve(1);
+            ring.prepPollAdd(eventfd, UringNative.POLLIN, true, UserData.of(UserData.WAKE));
+            eventfdArmed = true;
+        }
+        int n = table.queued();
+        for (int i = 0; i < n; i++) {
+            long entry = table.queuedAt(i);
+            int fd = (int) entry;
+            reserve(1);
+            if ((int) (entry >>> 32) == ADD) {
+                table.clear(fd, ADD_QUEUED);
+                if (table.has(fd) && !table.is(fd, LIVE)) {
+                    ring.prepPollAdd(fd, table.events(fd), table.mode(fd) != ONESHOT,
+                            UserData.poll(fd, table.generation(fd)));
+                    table.wroteAdd(fd, ring.sqTail());
+                }
+            } else {
+                table.clear(fd, RECHECK_QUEUED);
+                if (table.has(fd) && table.mode(fd) == LEVEL && table.is(fd, LIVE)) {
+                    ring.prepPollUpdate(UserData.poll(fd, table.generation(fd)), table.events(fd),
+                            UserData.of(UserData.IGNORED));
+                }
+            }
+        }
+        table.dequeue(n);
+    }
+
+    /** Consumes every completion posted; returns the events stored in {@code out}. Under the lock. */
+    private int reap(UringEventArray out) throws IOException {
+        int n = 0;
+        int kept = 0;
+        for (int i = 0; i < backlog; i++) {
+            int fd = backlogFd[i];
+            if (fd != NO_FD && !table.current(fd, backlogGen[i])) {
+                continue;
+            }
+            if (n < out.capacity()) {
+                n = deliver(out, n, fd, backlogMask[i]);
+            } else {
+                backlogFd[kept] = fd;
+                backlogGen[kept] = backlogGen[i];
+                backlogMask[kept++] = backlogMask[i];
+            }
+        }
+        backlog = kept;
+        int ready = ring.cqReady();
+        for (int i = 0; i < ready; i++) {
+            n = complete(out, n, ring.cqeUserData(i), ring.cqeRes(i), ring.cqeFlags(i));
+        }
+        ring.cqAdvance(ready);
+        return n;
+    }
+
+    /** Handles one completion. */
+    private int complete(UringEventArray out, int n, long userData, int res, int flags) throws IOException {
+        if (DEBUG) { System.out.println("cqe kind=" + UserData.kind(userData) + " fd=" + UserData.fd(userData) + " gen=" + UserData.generation(userData) + " res=" + res + " flags=" + flags); }
+        boolean more = (flags & UringNative.IORING_CQE_F_MORE) != 0;
+        switch (UserData.kind(userData)) {
+            case UserData.WAKE:
+                if (!more) {
+                    eventfdArmed = false; // re-armed by the next flush
+                }
+                if (res > 0 && wakeRequested.getAndSet(0) != 0 && hasWaker) {
+                    return emit(out, n, NO_FD, 0, UringNative.POLLIN);
+                }
+                return n;
+            case UserData.POLL:
+                break;
+            default:
+                return n; // a timeout, or a level re-check that found its request ending
+        }
+        int fd = UserData.fd(userData);
+        int gen = UserData.generation(userData);
+        if (!table.current(fd, gen)) {
+            return n; // an earlier arming's completion: reregistered or deregistered since
+        }
+        if (!more) {
+            table.clear(fd, LIVE);
+        }
+        if (res < 0) {
+            if (-res == Errno.EBADF) {
+                table.remove(fd); // closed before the kernel took the entry: forgotten, as epoll forgets closed fds
+                return n;
+            }
+            if (-res == UringNative.ECANCELED) {
+                rearmIfSameFile(fd); // ended by the kernel (its submitting thread exited)
+                return n;
+            }
+            table.remove(fd);
+            return emit(out, n, fd, gen, UringNative.POLLERR);
+        }
+        if ((res & (UringNative.POLLHUP | UringNative.POLLERR)) != 0 && !stillSameFile(fd)) {
+            cancel(fd);
+            table.remove(fd);
+            return n;
+        }
+        if (table.mode(fd) == ONESHOT) {
+            table.set(fd, DISARMED);
+        } else if (!more) {
+            rearmIfSameFile(fd); // a multishot request ended (completion queue overflow)
+        }
+        return emit(out, n, fd, gen, res);
+    }
+
+    private boolean stillSameFile(int fd) {
+        return UringNative.fstat(fd, identity) >= 0 && table.sameFile(fd, identity[0], identity[1]);
+    }
+
+    private void rearmIfSameFile(int fd) throws IOException {
+        if (stillSameFile(fd)) {
+            table.enqueue(fd, ADD);
+        } else {
+            cancel(fd);
+            table.remove(fd);
+        }
+    }
+
+    /** Stores an event in {@code out}, or in the backlog once {@code out} is full. */
+    private int emit(UringEventArray out, int n, int fd, int gen, int mask) {
+        if (n < out.capacity()) {
+            return deliver(out, n, fd, mask);
+        }
+        if (backlog == backlogFd.length) {
+            backlogFd = Arrays.copyOf(backlogFd, backlog * 2);
+            backlogGen = Arrays.copyOf(backlogGen, backlog * 2);
+            backlogMask = Arrays.copyOf(backlogMask, backlog * 2);
+        }
+        backlogFd[backlog] = fd;
+        backlogGen[backlog] = gen;
+        backlogMask[backlog++] = mask;
+        return n;
+    }
+
+    private int deliver(UringEventArray out, int n, int fd, int mask) {
+        if (fd == NO_FD) {
+            out.set(n, wakerToken, mask);
+            return n + 1;
+        }
+        out.set(n, table.token(fd), mask);
+        if (table.mode(fd) == LEVEL && !table.is(fd, DISARMED)) {
+            table.enqueue(fd, RECHECK);
+        }
+        return n + 1;
+    }
+
+    // ---- waker and life cycle -----------------------------------------------------------------------
+
+    @Override
+    protected void implInstallWaker(long token) {
+        wakerToken = token;
+        wakeRequested.set(0);
+        hasWaker = true;
+    }
+
+    @Override
+    protected void implWake() throws IOException {
+        wakeRequested.set(1);
+        writeEventfd();
+    }
+
+    private void writeEventfd() throws SyscallException {
+        if (Posix.write(eventfd, oneAddress, 8) == Posix.WOULD_BLOCK) {
+            // The counter is at its maximum (2^64 - 2 unread writes): reset it and write again.
+            ByteBuffer counter = NativeMemory.allocate(8);
+            Posix.read(eventfd, NativeMemory.address(counter), 8);
+            Posix.write(eventfd, oneAddress, 8);
+        }
+    }
+
+    @Override
+    protected void implInterrupt() {
+        try {
+            writeEventfd();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot interrupt io_uring_enter on close", e);
+        }
+    }
+
+    @Override
+    protected void implClose() throws IOException {
+        SyscallException first = null;
+        try {
+            ring.close();
+        } catch (SyscallException e) {
+            first = e;
+        }
+        try {
+            Posix.close(eventfd);
+        } catch (SyscallException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** @return the number of registered descriptors, for tests */
+    int registrations() {
+        lock.lock();
+        try {
+            return table.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public EventBuffer newEventBuffer(int capacity) {
+        return new UringEventArray(capacity);
+    }
+
+    @Override
+    public boolean owns(EventBuffer buffer) {
+        return buffer instanceof UringEventArray;
+    }
+
+    @Override
+    public String toString() {
+        return "UringSelector(" + ring + ", eventfd=" + eventfd + (isClosed() ? ", closed" : "") + ")";
+    }
+}

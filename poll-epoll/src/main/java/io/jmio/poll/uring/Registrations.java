@@ -28,13 +28,16 @@ final class Registrations {
     static final int DISARMED = 1 << 1;
     /** An {@link #ADD} for this descriptor waits in the queue. Survives {@link #remove}. */
     static final int ADD_QUEUED = 1 << 2;
-    /** A {@link #RECHECK} waits in the queue. Survives {@link #remove}. */
-    static final int RECHECK_QUEUED = 1 << 3;
+    /** An {@link #UPDATE} waits in the queue. Survives {@link #remove}. */
+    static final int UPDATE_QUEUED = 1 << 3;
 
-    /** Queued work: arm a poll request for the descriptor's current generation. */
+    /** Queued work: arm a poll request (by descriptor number) for the current generation. */
     static final int ADD = 0;
-    /** Queued work: re-arm a level-triggered request in place, so present readiness is reported again. */
-    static final int RECHECK = 1;
+    /**
+     * Queued work: bring the live request (found by user_data) to the current generation and events,
+     * arming it again on its file, so readiness present now is reported again.
+     */
+    static final int UPDATE = 1;
 
     private int[] mode = new int[0];
     private int[] state = new int[0];
@@ -43,8 +46,12 @@ final class Registrations {
     private long[] token = new long[0];
     private long[] dev = new long[0];
     private long[] ino = new long[0];
-    /** The submission tail once the descriptor's POLL_ADD entry was written. */
-    private int[] addTail = new int[0];
+    /** The generation of the user_data the kernel's request carries, once the entries written apply. */
+    private int[] kernelGen = new int[0];
+    /** The kernel's generation before the last update written, which it keeps if the update fails. */
+    private int[] previousKernelGen = new int[0];
+    /** The submission tail once the descriptor's last POLL_ADD or update entry was written. */
+    private int[] writtenTail = new int[0];
     private int size;
 
     private long[] queue = new long[64];
@@ -79,8 +86,21 @@ final class Registrations {
         return generation[fd];
     }
 
-    int addTail(int fd) {
-        return addTail[fd];
+    int writtenTail(int fd) {
+        return writtenTail[fd];
+    }
+
+    int kernelGen(int fd) {
+        return kernelGen[fd];
+    }
+
+    int previousKernelGen(int fd) {
+        return previousKernelGen[fd];
+    }
+
+    /** The update written last for {@code fd} failed: the kernel's request kept its previous user_data. */
+    void updateFailed(int fd) {
+        kernelGen[fd] = previousKernelGen[fd];
     }
 
     boolean is(int fd, int bit) {
@@ -113,7 +133,7 @@ final class Registrations {
         dev[fd] = fileDev;
         ino[fd] = fileIno;
         generation[fd]++;
-        state[fd] &= ADD_QUEUED | RECHECK_QUEUED;
+        state[fd] &= ADD_QUEUED | UPDATE_QUEUED | LIVE;
     }
 
     /** Forgets {@code fd}; its generation moves on so that completions still on their way are stale. */
@@ -123,13 +143,23 @@ final class Registrations {
         }
         mode[fd] = 0;
         generation[fd]++;
-        state[fd] &= ADD_QUEUED | RECHECK_QUEUED;
+        state[fd] &= ADD_QUEUED | UPDATE_QUEUED;
         size--;
     }
 
+    /** A POLL_ADD of the current generation was written; the submission tail is now {@code tail}. */
     void wroteAdd(int fd, int tail) {
-        addTail[fd] = tail;
+        writtenTail[fd] = tail;
+        kernelGen[fd] = generation[fd];
+        previousKernelGen[fd] = generation[fd];
         state[fd] |= LIVE;
+    }
+
+    /** An update to the current generation was written; the submission tail is now {@code tail}. */
+    void wroteUpdate(int fd, int tail) {
+        writtenTail[fd] = tail;
+        previousKernelGen[fd] = kernelGen[fd];
+        kernelGen[fd] = generation[fd];
     }
 
     private void grow(int fd) {
@@ -141,14 +171,16 @@ final class Registrations {
         token = Arrays.copyOf(token, n);
         dev = Arrays.copyOf(dev, n);
         ino = Arrays.copyOf(ino, n);
-        addTail = Arrays.copyOf(addTail, n);
+        kernelGen = Arrays.copyOf(kernelGen, n);
+        previousKernelGen = Arrays.copyOf(previousKernelGen, n);
+        writtenTail = Arrays.copyOf(writtenTail, n);
     }
 
     // ---- the queue of work for the owner's next select ------------------------------------------
 
-    /** Queues {@code work} ({@link #ADD} or {@link #RECHECK}) unless it is already queued for {@code fd}. */
+    /** Queues {@code work} ({@link #ADD} or {@link #UPDATE}) unless it is already queued for {@code fd}. */
     void enqueue(int fd, int work) {
-        int bit = work == ADD ? ADD_QUEUED : RECHECK_QUEUED;
+        int bit = work == ADD ? ADD_QUEUED : UPDATE_QUEUED;
         if ((state[fd] & bit) != 0) {
             return;
         }

@@ -180,17 +180,21 @@ final class Ring {
     }
 
     /**
-     * {@code IORING_OP_POLL_REMOVE} with {@code IORING_POLL_UPDATE_EVENTS}: the poll request whose
-     * user_data is {@code target} is disarmed and armed again on the same file with {@code pollEvents},
-     * so readiness that exists now is reported again. Its own completion is skipped on success.
+     * {@code IORING_OP_POLL_REMOVE} with {@code IORING_POLL_UPDATE_EVENTS} and
+     * {@code IORING_POLL_UPDATE_USER_DATA}: the poll request whose user_data is {@code target} is
+     * disarmed, given {@code pollEvents} and {@code newUserData}, and armed again on the same file, so
+     * readiness that exists now is reported again (its trigger behaviour, multishot or not, stays). Its
+     * own completion is skipped on success; a failure ({@code -ENOENT}: no such request,
+     * {@code -EALREADY}: it is completing) is posted under {@code userData}.
      */
-    void prepPollUpdate(long target, int pollEvents, long userData) {
+    void prepPollUpdate(long target, long newUserData, int pollEvents, long userData) {
         int at = nextSqe();
         sqes.put(at + SqeDescriptor.OPCODE, (byte) UringNative.IORING_OP_POLL_REMOVE);
         sqes.put(at + SqeDescriptor.FLAGS, (byte) UringNative.IOSQE_CQE_SKIP_SUCCESS);
         sqes.putInt(at + SqeDescriptor.FD, -1);
         sqes.putLong(at + SqeDescriptor.ADDR, target);
-        sqes.putInt(at + SqeDescriptor.LEN, UringNative.IORING_POLL_UPDATE_EVENTS);
+        sqes.putLong(at + SqeDescriptor.OFF, newUserData);
+        sqes.putInt(at + SqeDescriptor.LEN, UringNative.IORING_POLL_UPDATE_EVENTS | UringNative.IORING_POLL_UPDATE_USER_DATA);
         sqes.putInt(at + SqeDescriptor.OP_FLAGS, pollEvents);
         sqes.putLong(at + SqeDescriptor.USER_DATA, userData);
     }
@@ -212,12 +216,6 @@ final class Ring {
     }
 
     // ---- completions ------------------------------------------------------------------------
-
-    String debugState() {
-        return "cq head(k)=" + rings.getInt(cqHeadOffset) + " tail(k)=" + rings.getInt(cqTailOffset) + " head(local)=" + cqHead
-                + " sq head(k)=" + rings.getInt(sqHeadOffset) + " tail(k)=" + rings.getInt(sqTailOffset) + " tail(local)=" + sqTail
-                + " offsets cqh=" + cqHeadOffset + " cqt=" + cqTailOffset + " sqh=" + sqHeadOffset + " sqt=" + sqTailOffset + " cqes=" + cqesOffset;
-    }
 
     /** @return the completions posted and not yet consumed (acquire load of the tail) */
     int cqReady() {

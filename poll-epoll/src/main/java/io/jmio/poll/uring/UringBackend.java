@@ -98,7 +98,7 @@ public final class UringBackend implements PollBackend {
                         + System.getProperty("os.version"));
             }
             try {
-                UringNative.syncCancel(ring.fd, UserData.of(UserData.IGNORED));
+                UringNative.syncCancel(ring.fd, UserData.of(UserData.UPDATE));
             } catch (SyscallException e) {
                 return new IOException("io_uring lacks IORING_REGISTER_SYNC_CANCEL (" + e.errnoName()
                         + "): jmio needs Linux 6.0 or later, this is " + System.getProperty("os.version"), e);

@@ -120,7 +120,6 @@ final class UringNative {
      */
     static int enter(int ringFd, int toSubmit, int minComplete, int flags) throws SyscallException {
         long n = UringLibrary.LIB.syscall(SYS_IO_URING_ENTER, ringFd, toSubmit, minComplete, flags, null);
-        if (Boolean.getBoolean("jmio.uring.debug")) { System.out.println("enter(" + toSubmit + "," + minComplete + "," + flags + ") = " + n + (n < 0 ? " errno " + Posix.lastErrno() : "")); }
         if (n < 0) {
             int errno = Posix.lastErrno();
             if (errno == Errno.EINTR) {

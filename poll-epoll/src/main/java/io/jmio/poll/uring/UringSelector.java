@@ -7,8 +7,8 @@ import static io.jmio.poll.uring.Registrations.EDGE;
 import static io.jmio.poll.uring.Registrations.LEVEL;
 import static io.jmio.poll.uring.Registrations.LIVE;
 import static io.jmio.poll.uring.Registrations.ONESHOT;
-import static io.jmio.poll.uring.Registrations.RECHECK;
-import static io.jmio.poll.uring.Registrations.RECHECK_QUEUED;
+import static io.jmio.poll.uring.Registrations.UPDATE;
+import static io.jmio.poll.uring.Registrations.UPDATE_QUEUED;
 
 import io.jmio.poll.Interest;
 import io.jmio.poll.SyscallException;
@@ -71,7 +71,6 @@ final class UringSelector extends Selector {
     static final int SQ_ENTRIES = 256;
     static final int CQ_ENTRIES = 4096;
     private static final int NO_FD = -1;
-    private static final boolean DEBUG = Boolean.getBoolean("jmio.uring.debug");
 
     private final Ring ring;
     private final int eventfd;
@@ -196,9 +195,8 @@ final class UringSelector extends Selector {
         lock.lock();
         try {
             checkRegistered("io_uring(POLL_UPDATE)", fd);
-            cancel(fd);
             table.put(fd, toMode(trigger), events, token, identity[0], identity[1]);
-            table.enqueue(fd, ADD);
+            table.enqueue(fd, table.is(fd, LIVE) ? UPDATE : ADD);
             kickIfSleeping();
         } finally {
             lock.unlock();
@@ -237,16 +235,22 @@ final class UringSelector extends Selector {
     }
 
     /**
-     * Ends the kernel side of {@code fd}'s current registration before returning: waits until its
-     * POLL_ADD entry, if written, has been consumed, then cancels the request synchronously. The
-     * table entry stays; the caller replaces or removes it, which moves the generation on.
+     * Ends the kernel side of {@code fd}'s current registration before returning: waits until the last
+     * entry written for it (POLL_ADD or update), if any, has been consumed, then cancels the request
+     * synchronously, under the user_data the kernel gave it (the one of the last update, or the one
+     * before if that update failed). The table entry stays; the caller replaces or removes it, which
+     * moves the generation on.
      */
     private void cancel(int fd) throws IOException {
         if (!table.is(fd, LIVE)) {
             return;
         }
-        awaitConsumed(table.addTail(fd));
-        UringNative.syncCancel(ring.fd, UserData.poll(fd, table.generation(fd)));
+        awaitConsumed(table.writtenTail(fd));
+        int now = table.kernelGen(fd);
+        int before = table.previousKernelGen(fd);
+        if (!UringNative.syncCancel(ring.fd, UserData.poll(fd, now)) && before != now) {
+            UringNative.syncCancel(ring.fd, UserData.poll(fd, before));
+        }
         table.clear(fd, LIVE);
     }
 
@@ -293,7 +297,6 @@ final class UringSelector extends Selector {
                     } else {
                         reserve(1);
                         ring.prepTimeout(remaining, 1, UserData.of(UserData.TIMEOUT));
-                        if (DEBUG) { System.out.println("timeout " + remaining); }
                     }
                 }
                 ring.publish();
@@ -316,7 +319,6 @@ final class UringSelector extends Selector {
             try {
                 sleeping = false;
                 kicked = false;
-                if (DEBUG) { System.out.println(ring.debugState()); }
                 int n = reap(out);
                 if (n > 0 || timeoutNanos == 0 || isClosed()
                         || (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)) {
@@ -351,19 +353,31 @@ final class UringSelector extends Selector {
             if ((int) (entry >>> 32) == ADD) {
                 table.clear(fd, ADD_QUEUED);
                 if (table.has(fd) && !table.is(fd, LIVE)) {
-                    ring.prepPollAdd(fd, table.events(fd), table.mode(fd) != ONESHOT,
-                            UserData.poll(fd, table.generation(fd)));
+                    if (!stillSameFile(fd)) {
+                        // Closed (and maybe its number reused) before its arming was submitted: the number
+                        // must not reach the kernel. Forgotten, as epoll forgets a closed descriptor.
+                        table.remove(fd);
+                        continue;
+                    }
+                    ring.prepPollAdd(fd, armedEvents(fd), true, UserData.poll(fd, table.generation(fd)));
                     table.wroteAdd(fd, ring.sqTail());
                 }
             } else {
-                table.clear(fd, RECHECK_QUEUED);
-                if (table.has(fd) && table.mode(fd) == LEVEL && table.is(fd, LIVE)) {
-                    ring.prepPollUpdate(UserData.poll(fd, table.generation(fd)), table.events(fd),
-                            UserData.of(UserData.IGNORED));
+                table.clear(fd, UPDATE_QUEUED);
+                if (table.has(fd) && table.is(fd, LIVE)) {
+                    int gen = table.generation(fd);
+                    ring.prepPollUpdate(UserData.poll(fd, table.kernelGen(fd)), UserData.poll(fd, gen), armedEvents(fd),
+                            UserData.update(fd, gen));
+                    table.wroteUpdate(fd, ring.sqTail());
                 }
             }
         }
         table.dequeue(n);
+    }
+
+    /** @return the events the kernel request should wait for: none for a oneshot that has reported */
+    private int armedEvents(int fd) {
+        return table.mode(fd) == ONESHOT && table.is(fd, DISARMED) ? 0 : table.events(fd);
     }
 
     /** Consumes every completion posted; returns the events stored in {@code out}. Under the lock. */
@@ -394,24 +408,26 @@ final class UringSelector extends Selector {
 
     /** Handles one completion. */
     private int complete(UringEventArray out, int n, long userData, int res, int flags) throws IOException {
-        if (DEBUG) { System.out.println("cqe kind=" + UserData.kind(userData) + " fd=" + UserData.fd(userData) + " gen=" + UserData.generation(userData) + " res=" + res + " flags=" + flags); }
         boolean more = (flags & UringNative.IORING_CQE_F_MORE) != 0;
-        switch (UserData.kind(userData)) {
-            case UserData.WAKE:
-                if (!more) {
-                    eventfdArmed = false; // re-armed by the next flush
-                }
-                if (res > 0 && wakeRequested.getAndSet(0) != 0 && hasWaker) {
-                    return emit(out, n, NO_FD, 0, UringNative.POLLIN);
-                }
-                return n;
-            case UserData.POLL:
-                break;
-            default:
-                return n; // a timeout, or a level re-check that found its request ending
+        int kind = UserData.kind(userData);
+        if (kind == UserData.WAKE) {
+            if (!more) {
+                eventfdArmed = false; // armed again by the next flush
+            }
+            if (res > 0 && wakeRequested.getAndSet(0) != 0 && hasWaker) {
+                return emit(out, n, NO_FD, 0, UringNative.POLLIN);
+            }
+            return n;
+        }
+        if (kind == UserData.TIMEOUT) {
+            return n;
         }
         int fd = UserData.fd(userData);
         int gen = UserData.generation(userData);
+        if (kind == UserData.UPDATE) {
+            updateFailed(fd, gen, -res);
+            return n;
+        }
         if (!table.current(fd, gen)) {
             return n; // an earlier arming's completion: reregistered or deregistered since
         }
@@ -424,36 +440,48 @@ final class UringSelector extends Selector {
                 return n;
             }
             if (-res == UringNative.ECANCELED) {
-                rearmIfSameFile(fd); // ended by the kernel (its submitting thread exited)
+                table.enqueue(fd, ADD); // ended by the kernel (its submitting thread exited): armed again
                 return n;
             }
             table.remove(fd);
             return emit(out, n, fd, gen, UringNative.POLLERR);
         }
         if ((res & (UringNative.POLLHUP | UringNative.POLLERR)) != 0 && !stillSameFile(fd)) {
-            cancel(fd);
+            cancel(fd); // the descriptor was closed while registered: its file's events are no one's now
             table.remove(fd);
             return n;
         }
+        if (!more) {
+            table.enqueue(fd, ADD); // a multishot request ended (completion queue overflow): armed again
+        }
         if (table.mode(fd) == ONESHOT) {
+            if (table.is(fd, DISARMED)) {
+                return n; // posted before the request learnt it is disarmed
+            }
             table.set(fd, DISARMED);
-        } else if (!more) {
-            rearmIfSameFile(fd); // a multishot request ended (completion queue overflow)
+            table.enqueue(fd, UPDATE); // the kernel request stops waiting until a reregister
         }
         return emit(out, n, fd, gen, res);
     }
 
-    private boolean stillSameFile(int fd) {
-        return UringNative.fstat(fd, identity) >= 0 && table.sameFile(fd, identity[0], identity[1]);
+    /** A poll update failed: {@code -EALREADY}, the request was completing (try again); {@code -ENOENT}, gone. */
+    private void updateFailed(int fd, int gen, int errno) {
+        if (fd >= 0 && (table.kernelGen(fd) & UserData.GENERATION_MASK) == gen) {
+            table.updateFailed(fd);
+        }
+        if (!table.current(fd, gen)) {
+            return;
+        }
+        if (errno == UringNative.EALREADY) {
+            table.enqueue(fd, UPDATE);
+        } else {
+            table.clear(fd, LIVE);
+            table.enqueue(fd, ADD);
+        }
     }
 
-    private void rearmIfSameFile(int fd) throws IOException {
-        if (stillSameFile(fd)) {
-            table.enqueue(fd, ADD);
-        } else {
-            cancel(fd);
-            table.remove(fd);
-        }
+    private boolean stillSameFile(int fd) {
+        return UringNative.fstat(fd, identity) >= 0 && table.sameFile(fd, identity[0], identity[1]);
     }
 
     /** Stores an event in {@code out}, or in the backlog once {@code out} is full. */
@@ -478,8 +506,8 @@ final class UringSelector extends Selector {
             return n + 1;
         }
         out.set(n, table.token(fd), mask);
-        if (table.mode(fd) == LEVEL && !table.is(fd, DISARMED)) {
-            table.enqueue(fd, RECHECK);
+        if (table.mode(fd) == LEVEL) {
+            table.enqueue(fd, UPDATE); // re-armed at the next select: reported again while still ready
         }
         return n + 1;
     }

@@ -10,7 +10,7 @@ package io.jmio.poll.uring;
  * |kind |  generation (30 bits)            |  file descriptor (32 bits)       |   kind POLL (0)
  * +-----+----------------------------------+----------------------------------+
  *  kind WAKE (1): the poll of the selector's eventfd; TIMEOUT (2): a wait's IORING_OP_TIMEOUT;
- *  IGNORED (3): a submission whose failure completion carries nothing to act on (level re-checks).
+ *  UPDATE (3): a poll update, with the descriptor and the generation it brings the request to, as POLL.
  * </pre>
  *
  * <p>Why not the token itself, as epoll's {@code data}: a token is any 64-bit value, and a completion
@@ -28,7 +28,7 @@ final class UserData {
     static final int POLL = 0;
     static final int WAKE = 1;
     static final int TIMEOUT = 2;
-    static final int IGNORED = 3;
+    static final int UPDATE = 3;
     static final int GENERATION_MASK = (1 << 30) - 1;
 
     private UserData() {
@@ -36,6 +36,10 @@ final class UserData {
 
     static long poll(int fd, int generation) {
         return ((long) (generation & GENERATION_MASK) << 32) | (fd & 0xFFFFFFFFL);
+    }
+
+    static long update(int fd, int generation) {
+        return of(UPDATE) | poll(fd, generation);
     }
 
     static long of(int kind) {

@@ -9,7 +9,7 @@ package io.jmio.poll.uring;
  *  8  __s32 fd;
  * 12  __u32 flags;
  * 16  struct __kernel_timespec timeout;  {-1, -1}: no time limit
- * 32  __u8  opcode;  33 __u8 pad[7];  40 __u64 pad2[3];   (must be zero)
+ * 32  __u8  opcode; __u8 pad[7]; __u64 pad2[3];   (Linux 6.6 headers; before: __u64 pad[4]; all zero here)
  * </pre>
  *
  * <p>Threading: constants only.

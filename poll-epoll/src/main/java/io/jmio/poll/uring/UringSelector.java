@@ -28,14 +28,24 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A readiness selector over io_uring poll requests.
  *
- * <p><b>Trigger modes.</b> Edge: one multishot, edge-triggered poll request
- * ({@code IORING_POLL_ADD_MULTI}) per registration, which posts a completion on every wake-up of the
- * file, as {@code EPOLLET}. Oneshot: a single-shot poll request, which ends with its one completion.
- * Level: a multishot request, and after each event is delivered, at the owner's next select, a poll
- * update of that same request ({@code IORING_OP_POLL_REMOVE} with {@code IORING_POLL_UPDATE_EVENTS},
- * matched by user_data, not by descriptor number) that arms it again on the same file, so readiness
- * still present is reported again, as epoll's level mode reports it on every wait. Re-arming costs no
- * system call of its own: it rides in the select's {@code io_uring_enter}.
+ * <p><b>One request per registration, updated in place.</b> Each registration is one multishot,
+ * edge-triggered poll request ({@code IORING_OP_POLL_ADD} with {@code IORING_POLL_ADD_MULTI}), which
+ * posts a completion on every wake-up of the file, as {@code EPOLLET} does. A reregister is a poll
+ * update of that request ({@code IORING_OP_POLL_REMOVE} with {@code IORING_POLL_UPDATE_EVENTS} and
+ * {@code IORING_POLL_UPDATE_USER_DATA}), found by its user_data, never by descriptor number: the
+ * kernel arms it again on the same file with the new events and generation, and reports readiness
+ * that exists now. The trigger modes differ only in what the owner does after an event:
+ * <ul>
+ * <li>edge: nothing;
+ * <li>level: at its next select it updates the request with the same events, which re-checks the
+ *     file, so readiness still present is reported again, as epoll's level mode reports it on every
+ *     wait;
+ * <li>oneshot: it drops further completions and updates the request to wait for nothing (hang-ups
+ *     and errors aside, which it drops too) until a reregister updates it back.
+ * </ul>
+ * These updates ride in the select's own {@code io_uring_enter}: re-arming costs no system call.
+ * (Single-shot requests would serve oneshot too, but every reregister would then submit the
+ * descriptor number again, which the owner submits later and which may by then name another file.)
  *
  * <p><b>Who submits.</b> Only the thread in {@link #select} writes and submits entries. Registry calls
  * from any thread check and update the {@link Registrations} table under the lock, where errors are
@@ -47,12 +57,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread exited: {@code -ECANCELED}; a multishot ended without {@code IORING_CQE_F_MORE}) is armed
  * again by the owner, after checking the descriptor still names the registered file.
  *
- * <p><b>Cancellation is synchronous.</b> Reregister and deregister cancel the current request with
- * {@code IORING_REGISTER_SYNC_CANCEL} (Linux 6.0) before they return, and if its entry was written but
- * not yet consumed by the kernel they first wait until the owner's {@code io_uring_enter} has taken it
- * (or submit it themselves if the owner is not about to). Afterwards no queued submission names the
- * descriptor number and no request of the kernel polls it, so closing the descriptor cannot let a
- * request reach a reused number; the cancelled request's completion is dropped by its generation.
+ * <p><b>Deregistration is synchronous with respect to the kernel.</b> Deregister cancels the request
+ * with {@code IORING_REGISTER_SYNC_CANCEL} (Linux 6.0) before it returns; if the last entry written for
+ * the descriptor has not yet been consumed by the kernel it first waits until the owner's
+ * {@code io_uring_enter} has taken it (or submits it itself if the owner is not about to). Afterwards
+ * no queued submission names the descriptor number and no request of the kernel polls its file, so
+ * closing the descriptor cannot let a request reach a reused number; the cancelled request's
+ * completion is dropped by its generation. An arming still queued when the descriptor is deregistered
+ * is never written. The file reference the request held is dropped when the owner's thread next runs
+ * its io_uring task work, at once if it is the caller or waiting in the kernel.
  *
  * <p><b>Timeouts.</b> A finite wait submits an {@code IORING_OP_TIMEOUT} that completes on expiry or
  * as soon as one other completion is posted, and waits for one completion; no

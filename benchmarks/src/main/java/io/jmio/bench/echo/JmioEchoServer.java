@@ -33,7 +33,10 @@ import java.nio.ByteBuffer;
  *
  * <p>The listener is registered level-triggered and accepted until {@code accept()} returns null. The
  * loop counts its own system calls: {@code epoll_wait}, reads ({@code recv}), writes ({@code send})
- * and {@code epoll_ctl}; accepts are not counted (they happen before anything is timed).
+ * and {@code epoll_ctl}; accepts are not counted (they happen before anything is timed). On the
+ * io_uring backend the same counters count polls (each at most one {@code io_uring_enter}, none when
+ * completions are already waiting) and reregisters (each one {@code fstat}); the strace mode counts
+ * the system calls themselves.
  *
  * <p>Threading: the loop runs on its own thread named {@value ThreadStat#LOOP_THREAD_NAME}; the
  * public methods may be called from one other thread.
@@ -68,8 +71,13 @@ public final class JmioEchoServer implements EchoServer {
     private long controls;
 
     JmioEchoServer(Mode mode) throws IOException {
+        this(mode, "epoll");
+    }
+
+    /** @param backend the jmio backend, {@code epoll} or {@code io_uring} */
+    JmioEchoServer(Mode mode, String backend) throws IOException {
         this.mode = mode;
-        this.poll = Poll.open();
+        this.poll = Poll.open(backend);
         this.registry = poll.registry();
         this.waker = new Waker(registry, Token.of(WAKER_TOKEN));
         this.listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

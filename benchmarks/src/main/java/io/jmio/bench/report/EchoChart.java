@@ -23,6 +23,7 @@ final class EchoChart {
         "#b03a2e", "#e8958c",            // C edge, level
         "#2e8b57", "#8fd1a8",            // Netty edge, level
         "#7a5aa6", "#b9a3d6",            // JDK keys, consumer
+        "#c07a10", "#f0b860", "#e09a30", // jmio on io_uring: edge, level, oneshot
     };
 
     private final Report report;

@@ -35,7 +35,7 @@ import java.nio.ByteBuffer;
  * loop counts its own system calls: {@code epoll_wait}, reads ({@code recv}), writes ({@code send})
  * and {@code epoll_ctl}; accepts are not counted (they happen before anything is timed). On the
  * io_uring backend the same counters count polls (each at most one {@code io_uring_enter}, none when
- * completions are already waiting) and reregisters (each one {@code fstat}); the strace mode counts
+ * completions are already waiting) and reregisters (no system call: batched into the next poll); the strace mode counts
  * the system calls themselves.
  *
  * <p>Threading: the loop runs on its own thread named {@value ThreadStat#LOOP_THREAD_NAME}; the

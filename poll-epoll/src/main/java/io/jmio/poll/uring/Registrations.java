@@ -136,6 +136,11 @@ final class Registrations {
         state[fd] &= ADD_QUEUED | UPDATE_QUEUED | LIVE;
     }
 
+    /** Replaces {@code fd}'s mode, events and token under the next generation; the file stays the registered one. */
+    void reregister(int fd, int newMode, int newEvents, long newToken) {
+        put(fd, newMode, newEvents, newToken, dev[fd], ino[fd]);
+    }
+
     /** Forgets {@code fd}; its generation moves on so that completions still on their way are stale. */
     void remove(int fd) {
         if (!has(fd)) {

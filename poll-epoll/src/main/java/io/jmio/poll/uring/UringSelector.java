@@ -49,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Who submits.</b> Only the thread in {@link #select} writes and submits entries. Registry calls
  * from any thread check and update the {@link Registrations} table under the lock, where errors are
- * answered at once (EEXIST, ENOENT; EBADF and EPERM from an {@code fstat} of the descriptor), and queue
+ * answered at once (EEXIST, ENOENT; EBADF and EPERM from an {@code fstat} of the descriptor at register), and queue
  * the arming for the owner's next submission; if the owner is blocked in the kernel they wake it
  * through the selector's eventfd, which a multishot poll request watches. So every poll request
  * belongs to the polling thread, which is where the kernel runs its completion work, and a registry
@@ -73,9 +73,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>A difference from epoll.</b> A poll request holds a reference to its file: a descriptor
  * closed while registered stays registered, and its file open, until it is deregistered (jmio's socket
- * types deregister in close) or the poll is closed. The registry notices a closed or reused number:
- * register then succeeds, reregister and deregister report ENOENT (and drop the old request); an error
- * or hang-up completion is checked the same way and dropped if the number no longer names the file.
+ * types deregister in close) or the poll is closed; events the request posted before the close are
+ * still delivered. Reregister does not look at the descriptor (it updates the registered file's
+ * request, so re-arming a oneshot registration costs no system call). Register and deregister do
+ * ({@code fstat}): register of a number whose registered file was closed succeeds, deregister of it
+ * reports ENOENT and releases the old file; a queued arming checks the file again before its number
+ * is submitted, and an error or hang-up completion is dropped if the number no longer names the file.
  *
  * <p>Threading: registration calls are thread-safe; {@code select} is called by one thread at a time.
  * The life cycle is guarded by {@link Selector}.
@@ -207,8 +210,12 @@ final class UringSelector extends Selector {
         int events = toPoll(interests);
         lock.lock();
         try {
-            checkRegistered("io_uring(POLL_UPDATE)", fd);
-            table.put(fd, toMode(trigger), events, token, identity[0], identity[1]);
+            // No look at the descriptor (no system call): the update goes to the registered file's request
+            // by user_data, and an arming by number checks the file when it is written.
+            if (!table.has(fd)) {
+                throw UringNative.registrationFailure("io_uring(POLL_UPDATE)", Errno.ENOENT, fd, null);
+            }
+            table.reregister(fd, toMode(trigger), events, token);
             table.enqueue(fd, table.is(fd, LIVE) ? UPDATE : ADD);
             kickIfSleeping();
         } finally {
@@ -230,8 +237,8 @@ final class UringSelector extends Selector {
     }
 
     /**
-     * Fails with ENOENT unless {@code fd} is registered and still names the registered file (left in
-     * {@link #identity}); a registration whose file was closed is cancelled and forgotten first.
+     * Fails with ENOENT unless {@code fd} is registered and still names the registered file; a
+     * registration whose file was closed is cancelled and forgotten first.
      */
     private void checkRegistered(String call, int fd) throws IOException {
         if (!table.has(fd)) {

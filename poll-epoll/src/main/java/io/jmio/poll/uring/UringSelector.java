@@ -14,15 +14,10 @@ import io.jmio.poll.Interest;
 import io.jmio.poll.SyscallException;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.posix.Errno;
-import io.jmio.poll.posix.NativeMemory;
-import io.jmio.poll.posix.Posix;
 import io.jmio.poll.spi.EventBuffer;
 import io.jmio.poll.spi.Selector;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -89,7 +84,7 @@ final class UringSelector extends Selector {
     private static final int NO_FD = -1;
 
     private final Ring ring;
-    private final int eventfd;
+    private final WakeupFd wakeup;
     /** Guards the table, its queue, the submission ring and the fields below. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Registrations table = new Registrations();
@@ -103,24 +98,15 @@ final class UringSelector extends Selector {
     /** The owner has written entries and is about to submit them, outside the lock. */
     private volatile boolean submitting;
 
-    private final AtomicInteger wakeRequested = new AtomicInteger();
     private volatile long wakerToken;
     private volatile boolean hasWaker;
-    /** Eight bytes holding 1, written to the eventfd; never modified. */
-    private final ByteBuffer one = NativeMemory.allocate(8).putLong(0, 1L);
-    private final long oneAddress = NativeMemory.address(one);
-
-    /** Events reaped beyond the caller's capacity, delivered first at the next select. */
-    private int[] backlogFd = new int[16];
-    private int[] backlogGen = new int[16];
-    private int[] backlogMask = new int[16];
-    private int backlog;
+    private final EventBacklog backlog = new EventBacklog();
 
     UringSelector() throws IOException {
         Ring r = Ring.open(SQ_ENTRIES, CQ_ENTRIES);
-        int efd;
+        WakeupFd w;
         try {
-            efd = UringNative.eventfd();
+            w = new WakeupFd();
         } catch (IOException | RuntimeException e) {
             try {
                 r.close();
@@ -130,7 +116,7 @@ final class UringSelector extends Selector {
             throw e;
         }
         this.ring = r;
-        this.eventfd = efd;
+        this.wakeup = w;
     }
 
     @Override
@@ -168,7 +154,7 @@ final class UringSelector extends Selector {
     }
 
     private int fd(long handle) {
-        if (handle == eventfd || handle == ring.fd) {
+        if (handle == wakeup.fd || handle == ring.fd) {
             throw new IllegalArgumentException("fd " + handle + " belongs to this Poll itself");
         }
         return (int) handle;
@@ -291,7 +277,7 @@ final class UringSelector extends Selector {
     private void kickIfSleeping() throws SyscallException {
         if (sleeping && !kicked) {
             kicked = true;
-            writeEventfd();
+            wakeup.write();
         }
     }
 
@@ -308,7 +294,7 @@ final class UringSelector extends Selector {
             lock.lock();
             try {
                 flush();
-                boolean ready = ring.cqReady() > 0 || backlog > 0;
+                boolean ready = ring.cqReady() > 0 || backlog.size() > 0;
                 wait = !ready && timeoutNanos != 0 && !isClosed();
                 if (wait && timeoutNanos > 0) {
                     long remaining = deadline - System.nanoTime();
@@ -362,7 +348,7 @@ final class UringSelector extends Selector {
     private void flush() throws SyscallException {
         if (!eventfdArmed) {
             reserve(1);
-            ring.prepPollAdd(eventfd, UringNative.POLLIN, true, UserData.of(UserData.WAKE));
+            ring.prepPollAdd(wakeup.fd, UringNative.POLLIN, true, UserData.of(UserData.WAKE));
             eventfdArmed = true;
         }
         int n = table.queued();
@@ -404,20 +390,18 @@ final class UringSelector extends Selector {
     private int reap(UringEventArray out) throws IOException {
         int n = 0;
         int kept = 0;
-        for (int i = 0; i < backlog; i++) {
-            int fd = backlogFd[i];
-            if (fd != NO_FD && !table.current(fd, backlogGen[i])) {
+        for (int i = 0; i < backlog.size(); i++) {
+            int fd = backlog.fd(i);
+            if (fd != NO_FD && !table.current(fd, backlog.generation(i))) {
                 continue;
             }
             if (n < out.capacity()) {
-                n = deliver(out, n, fd, backlogMask[i]);
+                n = deliver(out, n, fd, backlog.mask(i));
             } else {
-                backlogFd[kept] = fd;
-                backlogGen[kept] = backlogGen[i];
-                backlogMask[kept++] = backlogMask[i];
+                backlog.keep(i, kept++);
             }
         }
-        backlog = kept;
+        backlog.truncate(kept);
         int ready = ring.cqReady();
         for (int i = 0; i < ready; i++) {
             n = complete(out, n, ring.cqeUserData(i), ring.cqeRes(i), ring.cqeFlags(i));
@@ -434,7 +418,7 @@ final class UringSelector extends Selector {
             if (!more) {
                 eventfdArmed = false; // armed again by the next flush
             }
-            if (res > 0 && wakeRequested.getAndSet(0) != 0 && hasWaker) {
+            if (res > 0 && wakeup.takeWake() && hasWaker) {
                 return emit(out, n, NO_FD, 0, UringNative.POLLIN);
             }
             return n;
@@ -509,14 +493,7 @@ final class UringSelector extends Selector {
         if (n < out.capacity()) {
             return deliver(out, n, fd, mask);
         }
-        if (backlog == backlogFd.length) {
-            backlogFd = Arrays.copyOf(backlogFd, backlog * 2);
-            backlogGen = Arrays.copyOf(backlogGen, backlog * 2);
-            backlogMask = Arrays.copyOf(backlogMask, backlog * 2);
-        }
-        backlogFd[backlog] = fd;
-        backlogGen[backlog] = gen;
-        backlogMask[backlog++] = mask;
+        backlog.add(fd, gen, mask);
         return n;
     }
 
@@ -537,29 +514,19 @@ final class UringSelector extends Selector {
     @Override
     protected void implInstallWaker(long token) {
         wakerToken = token;
-        wakeRequested.set(0);
+        wakeup.reset();
         hasWaker = true;
     }
 
     @Override
     protected void implWake() throws IOException {
-        wakeRequested.set(1);
-        writeEventfd();
-    }
-
-    private void writeEventfd() throws SyscallException {
-        if (Posix.write(eventfd, oneAddress, 8) == Posix.WOULD_BLOCK) {
-            // The counter is at its maximum (2^64 - 2 unread writes): reset it and write again.
-            ByteBuffer counter = NativeMemory.allocate(8);
-            Posix.read(eventfd, NativeMemory.address(counter), 8);
-            Posix.write(eventfd, oneAddress, 8);
-        }
+        wakeup.wake();
     }
 
     @Override
     protected void implInterrupt() {
         try {
-            writeEventfd();
+            wakeup.write();
         } catch (IOException e) {
             throw new IllegalStateException("cannot interrupt io_uring_enter on close", e);
         }
@@ -574,7 +541,7 @@ final class UringSelector extends Selector {
             first = e;
         }
         try {
-            Posix.close(eventfd);
+            wakeup.close();
         } catch (SyscallException e) {
             if (first == null) {
                 first = e;
@@ -609,6 +576,6 @@ final class UringSelector extends Selector {
 
     @Override
     public String toString() {
-        return "UringSelector(" + ring + ", eventfd=" + eventfd + (isClosed() ? ", closed" : "") + ")";
+        return "UringSelector(" + ring + ", eventfd=" + wakeup.fd + (isClosed() ? ", closed" : "") + ")";
     }
 }

@@ -23,6 +23,9 @@ final class WakeupFd {
     /** Eight bytes holding 1, written to the eventfd; never modified. */
     private final ByteBuffer one = NativeMemory.allocate(8).putLong(0, 1L);
     private final long oneAddress = NativeMemory.address(one);
+    /** Where a reset reads the counter: a field, so the buffer stays reachable during the read. */
+    private final ByteBuffer counter = NativeMemory.allocate(8);
+    private final long counterAddress = NativeMemory.address(counter);
 
     WakeupFd() throws SyscallException {
         this.fd = UringNative.eventfd();
@@ -38,8 +41,7 @@ final class WakeupFd {
     void write() throws SyscallException {
         if (Posix.write(fd, oneAddress, 8) == Posix.WOULD_BLOCK) {
             // The counter is at its maximum (2^64 - 2 unread writes): reset it and write again.
-            ByteBuffer counter = NativeMemory.allocate(8);
-            Posix.read(fd, NativeMemory.address(counter), 8);
+            Posix.read(fd, counterAddress, 8);
             Posix.write(fd, oneAddress, 8);
         }
     }

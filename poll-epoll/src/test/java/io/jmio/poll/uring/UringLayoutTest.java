@@ -65,6 +65,19 @@ class UringLayoutTest {
     }
 
     @Test
+    void providedBufferRingForTheCompletionApi() {
+        assertEquals(16, BufRingDescriptor.BUF_SIZE);
+        assertEquals(8, BufRingDescriptor.BUF_LEN);
+        assertEquals(12, BufRingDescriptor.BUF_BID);
+        assertEquals(14, BufRingDescriptor.RING_TAIL);
+        assertEquals(40, BufRingDescriptor.REG_SIZE);
+        assertEquals(8, BufRingDescriptor.REG_RING_ENTRIES);
+        assertEquals(12, BufRingDescriptor.REG_BGID);
+        assertEquals(22, BufRingDescriptor.IORING_REGISTER_PBUF_RING);
+        assertEquals(23, BufRingDescriptor.IORING_UNREGISTER_PBUF_RING);
+    }
+
+    @Test
     void statIdentityFields() {
         assertTrue(StatDescriptor.isX8664("amd64"));
         assertFalse(StatDescriptor.isX8664("aarch64"));

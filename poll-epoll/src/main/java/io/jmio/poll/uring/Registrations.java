@@ -52,6 +52,9 @@ final class Registrations {
     private int[] previousKernelGen = new int[0];
     /** The submission tail once the descriptor's last POLL_ADD or update entry was written. */
     private int[] writtenTail = new int[0];
+    /** The select (its reap number) that last reported the descriptor, and the slot of that event. */
+    private int[] reportedIn = new int[0];
+    private int[] reportedAt = new int[0];
     private int size;
 
     private long[] queue = new long[64];
@@ -179,6 +182,22 @@ final class Registrations {
         kernelGen = Arrays.copyOf(kernelGen, n);
         previousKernelGen = Arrays.copyOf(previousKernelGen, n);
         writtenTail = Arrays.copyOf(writtenTail, n);
+        reportedIn = Arrays.copyOf(reportedIn, n);
+        reportedAt = Arrays.copyOf(reportedAt, n);
+    }
+
+    /**
+     * @return the slot of {@code fd}'s event in the select numbered {@code reap}, or -1 if it has none
+     *         there (a second completion for it is merged into that event, as epoll reports a
+     *         descriptor once per wait)
+     */
+    int reportedSlot(int fd, int reap) {
+        return reportedIn[fd] == reap ? reportedAt[fd] : -1;
+    }
+
+    void reported(int fd, int reap, int slot) {
+        reportedIn[fd] = reap;
+        reportedAt[fd] = slot;
     }
 
     // ---- the queue of work for the owner's next select ------------------------------------------

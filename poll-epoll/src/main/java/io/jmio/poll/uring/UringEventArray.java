@@ -31,6 +31,11 @@ final class UringEventArray extends EventBuffer {
         masks[i] = mask;
     }
 
+    /** Adds the bits of a second completion for the same registration to slot {@code i}. */
+    void addMask(int i, int mask) {
+        masks[i] |= mask;
+    }
+
     int mask(int i) {
         return masks[i];
     }

@@ -101,6 +101,8 @@ final class UringSelector extends Selector {
     private volatile long wakerToken;
     private volatile boolean hasWaker;
     private final EventBacklog backlog = new EventBacklog();
+    /** Numbers the reaps (never 0, the arrays' initial value), to merge completions per select. */
+    private int reaps;
 
     UringSelector() throws IOException {
         Ring r = Ring.open(SQ_ENTRIES, CQ_ENTRIES);
@@ -388,6 +390,9 @@ final class UringSelector extends Selector {
 
     /** Consumes every completion posted; returns the events stored in {@code out}. Under the lock. */
     private int reap(UringEventArray out) throws IOException {
+        if (++reaps == 0) {
+            reaps = 1;
+        }
         int n = 0;
         int kept = 0;
         for (int i = 0; i < backlog.size(); i++) {
@@ -395,8 +400,8 @@ final class UringSelector extends Selector {
             if (fd != NO_FD && !table.current(fd, backlog.generation(i))) {
                 continue;
             }
-            if (n < out.capacity()) {
-                n = deliver(out, n, fd, backlog.mask(i));
+            if (n < out.capacity() || merged(fd)) {
+                n = emit(out, n, fd, backlog.generation(i), backlog.mask(i));
             } else {
                 backlog.keep(i, kept++);
             }
@@ -490,11 +495,21 @@ final class UringSelector extends Selector {
 
     /** Stores an event in {@code out}, or in the backlog once {@code out} is full. */
     private int emit(UringEventArray out, int n, int fd, int gen, int mask) {
+        int slot = fd == NO_FD ? -1 : table.reportedSlot(fd, reaps);
+        if (slot >= 0) {
+            out.addMask(slot, mask); // a second completion for a registration reported in this select
+            return n;
+        }
         if (n < out.capacity()) {
             return deliver(out, n, fd, mask);
         }
         backlog.add(fd, gen, mask);
         return n;
+    }
+
+    /** @return true if {@code fd} already has an event in {@code out} that a backlogged one joins */
+    private boolean merged(int fd) {
+        return fd != NO_FD && table.reportedSlot(fd, reaps) >= 0;
     }
 
     private int deliver(UringEventArray out, int n, int fd, int mask) {
@@ -503,6 +518,7 @@ final class UringSelector extends Selector {
             return n + 1;
         }
         out.set(n, table.token(fd), mask);
+        table.reported(fd, reaps, n);
         if (table.mode(fd) == LEVEL) {
             table.enqueue(fd, UPDATE); // re-armed at the next select: reported again while still ready
         }

@@ -59,7 +59,7 @@ public abstract class RegistryModelContract {
     /**
      * @return true where a registration outlives the close of its descriptor (io_uring: a poll
      *         request holds its file, and events it posted before the close are still delivered), so
-     *         the model deregisters a registered source before closing it, as jmio's socket types do;
+     *         the model deregisters a registered source before closing it;
      *         false (epoll, kqueue, IOCP) where the close itself ends the registration
      */
     protected boolean registrationOutlivesClose() {

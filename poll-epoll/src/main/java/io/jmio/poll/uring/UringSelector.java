@@ -67,13 +67,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code IORING_ENTER_EXT_ARG}.
  *
  * <p><b>A difference from epoll.</b> A poll request holds a reference to its file: a descriptor
- * closed while registered stays registered, and its file open, until it is deregistered (jmio's socket
- * types deregister in close) or the poll is closed; events the request posted before the close are
- * still delivered. Reregister does not look at the descriptor (it updates the registered file's
- * request, so re-arming a oneshot registration costs no system call). Register and deregister do
- * ({@code fstat}): register of a number whose registered file was closed succeeds, deregister of it
- * reports ENOENT and releases the old file; a queued arming checks the file again before its number
- * is submitted, and an error or hang-up completion is dropped if the number no longer names the file.
+ * closed while registered stays registered, and its file open, until it is deregistered or the poll
+ * is closed (so a socket type must deregister before it closes); events the request posted before
+ * the close are still delivered. Reregister does not look at the descriptor (it updates the
+ * registered file's request, so re-arming a oneshot registration costs no system call). Register and
+ * deregister do ({@code fstat}): register of a number whose registered file was closed succeeds,
+ * deregister of it reports ENOENT and releases the old file; a queued arming checks the file again
+ * before its number is submitted, and an error or hang-up completion is dropped if the number no
+ * longer names the file.
  *
  * <p>Threading: registration calls are thread-safe; {@code select} is called by one thread at a time.
  * The life cycle is guarded by {@link Selector}.

@@ -25,6 +25,7 @@ module io.jmio.poll {
     exports io.jmio.poll.net;
     exports io.jmio.poll.unix;
     exports io.jmio.poll.spi;
+    exports io.jmio.poll.completion;
 
     // Not API. Exported to every module, not only to the backends that use them, because jnr-ffi defines
     // the class implementing a binding interface (LibC.Lib) in a class loader of its own, in that
@@ -35,4 +36,5 @@ module io.jmio.poll {
 
     uses io.jmio.poll.spi.PollBackend;
     uses io.jmio.poll.spi.SocketSystemProvider;
+    uses io.jmio.poll.spi.CompletionBackend;
 }

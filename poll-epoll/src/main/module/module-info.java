@@ -15,4 +15,5 @@ module io.jmio.poll.epoll {
 
     provides io.jmio.poll.spi.PollBackend with io.jmio.poll.epoll.EpollBackend, io.jmio.poll.uring.UringBackend;
     provides io.jmio.poll.spi.SocketSystemProvider with io.jmio.poll.epoll.LinuxSocketsProvider;
+    provides io.jmio.poll.spi.CompletionBackend with io.jmio.poll.uring.UringCompletionBackend;
 }

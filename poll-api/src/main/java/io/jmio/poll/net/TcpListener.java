@@ -52,7 +52,7 @@ import java.util.Set;
  * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class TcpListener implements Source, AutoCloseable {
+public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.spi.Guarded {
     /** The backlog {@link #bind} asks for (the kernel caps it, e.g. at {@code net.core.somaxconn}). */
     public static final int DEFAULT_BACKLOG = 1024;
 
@@ -322,6 +322,12 @@ public final class TcpListener implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

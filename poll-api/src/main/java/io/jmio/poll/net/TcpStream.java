@@ -68,7 +68,7 @@ import java.util.Set;
  * never reached through this object. It may be registered, reregistered and deregistered through any
  * {@link Registry}.
  */
-public final class TcpStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class TcpStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel, io.jmio.poll.spi.Guarded {
     private static final SocketSystem SYS = NetSocket.SYS;
     private static final SocketConfig NO_OPTIONS = SocketConfig.create();
 
@@ -543,6 +543,12 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
     @Override
     public boolean isOpen() {
         return !fd.isClosed();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

@@ -46,6 +46,7 @@ final class Ring {
     private final ByteBuffer sqes;
     private final int sqHeadOffset;
     private final int sqTailOffset;
+    private final int sqFlagsOffset;
     private final int sqMask;
     private final int cqHeadOffset;
     private final int cqTailOffset;
@@ -74,6 +75,7 @@ final class Ring {
         int cq = ParamsDescriptor.CQ_OFF;
         this.sqHeadOffset = params.getInt(sq + ParamsDescriptor.SQ_HEAD);
         this.sqTailOffset = params.getInt(sq + ParamsDescriptor.SQ_TAIL);
+        this.sqFlagsOffset = params.getInt(sq + ParamsDescriptor.SQ_FLAGS);
         this.sqMask = rings.getInt(params.getInt(sq + ParamsDescriptor.SQ_RING_MASK));
         this.cqHeadOffset = params.getInt(cq + ParamsDescriptor.CQ_HEAD);
         this.cqTailOffset = params.getInt(cq + ParamsDescriptor.CQ_TAIL);
@@ -137,6 +139,11 @@ final class Ring {
     /** @return the kernel's consumption point of the submission ring (acquire) */
     int sqHead() {
         return (int) INT.getAcquire(rings, sqHeadOffset);
+    }
+
+    /** @return the submission ring's flags, as the kernel sets them (acquire) */
+    int sqFlags() {
+        return (int) INT.getAcquire(rings, sqFlagsOffset);
     }
 
     /** @return the submission tail as written so far (published or not) */
@@ -212,6 +219,22 @@ final class Ring {
         sqes.putLong(at + SqeDescriptor.OFF, count);
         sqes.putLong(at + SqeDescriptor.ADDR, timespecAddress);
         sqes.putInt(at + SqeDescriptor.LEN, 1);
+        sqes.putLong(at + SqeDescriptor.USER_DATA, userData);
+    }
+
+    /**
+     * One entry of the completion API's operations (accept, recv, send, cancel), fields as in
+     * {@link SqeDescriptor}; the caller checked {@link #sqFree()}.
+     */
+    void prep(int opcode, int fd, long addr, int len, long off, int opFlags, int ioprio, long userData) {
+        int at = nextSqe();
+        sqes.put(at + SqeDescriptor.OPCODE, (byte) opcode);
+        sqes.putShort(at + SqeDescriptor.IOPRIO, (short) ioprio);
+        sqes.putInt(at + SqeDescriptor.FD, fd);
+        sqes.putLong(at + SqeDescriptor.OFF, off);
+        sqes.putLong(at + SqeDescriptor.ADDR, addr);
+        sqes.putInt(at + SqeDescriptor.LEN, len);
+        sqes.putInt(at + SqeDescriptor.OP_FLAGS, opFlags);
         sqes.putLong(at + SqeDescriptor.USER_DATA, userData);
     }
 

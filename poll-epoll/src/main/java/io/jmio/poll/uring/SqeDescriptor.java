@@ -21,6 +21,7 @@ final class SqeDescriptor {
     static final int SIZE = 64;
     static final int OPCODE = 0;
     static final int FLAGS = 1;
+    static final int IOPRIO = 2;
     static final int FD = 4;
     static final int OFF = 8;
     static final int ADDR = 16;

@@ -45,6 +45,15 @@ final class UringNative {
     static final int IORING_OP_POLL_ADD = 6;
     static final int IORING_OP_POLL_REMOVE = 7;
     static final int IORING_OP_TIMEOUT = 11;
+    static final int IORING_OP_ACCEPT = 13;
+    static final int IORING_OP_ASYNC_CANCEL = 14;
+    static final int IORING_OP_SEND = 26;
+    static final int IORING_OP_RECV = 27;
+
+    // accept (sqe ioprio) and cancel (sqe op_flags) flags
+    static final int IORING_ACCEPT_MULTISHOT = 1;
+    static final int IORING_ASYNC_CANCEL_ALL = 1;
+    static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
 
     // sqe flags
     static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
@@ -213,6 +222,14 @@ final class UringNative {
      */
     static SyscallException fail(String syscall, int errno, String context) {
         return Posix.exception(syscall, errno, context);
+    }
+
+    /**
+     * @param errno a positive Linux errno, e.g. the negated {@code res} of a completion
+     * @return its name ({@code ECONNRESET}, {@code ECANCELED}, ...), the one table of this backend
+     */
+    static String errnoName(int errno) {
+        return errno == ETIME ? "ETIME" : Errno.current().name(errno); // ETIME: only io_uring's timeouts report it
     }
 
     /** The exception of a registry call on {@code fd}, worded as epoll's. */

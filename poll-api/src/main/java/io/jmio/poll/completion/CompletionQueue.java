@@ -1,0 +1,474 @@
+package io.jmio.poll.completion;
+
+import io.jmio.poll.net.TcpListener;
+import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.spi.CompletionBackend;
+import io.jmio.poll.spi.Guarded;
+import io.jmio.poll.spi.HandleGuard;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * A completion queue: operations are submitted with a 64-bit token and run by the kernel; their
+ * completions are {@link #reap reaped} later into a {@link Completions} array, many per system call.
+ * It is the completion model beside {@link io.jmio.poll.Poll}'s readiness model: io_uring on Linux
+ * ({@code open("io_uring")}); an IOCP backend could serve the same operations with overlapped I/O,
+ * and each operation's javadoc says what it would be there.
+ *
+ * <pre>{@code
+ * try (CompletionQueue q = CompletionQueue.open()) {
+ *     q.accept(listener, ACCEPT);                // multishot: one completion per connection
+ *     Completions c = new Completions(256);
+ *     while (true) {
+ *         q.reap(c, -1);                         // submits what is queued, waits for >= 1
+ *         for (int i = 0; i < c.size(); i++) { ... c.token(i), c.result(i) ... }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Sockets.</b> It works on jmio's {@link TcpStream} and {@link TcpListener}. For every operation
+ * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
+ * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
+ * then, so a queued operation never reaches a number the kernel has handed out again. Plain
+ * {@code close()} of a socket therefore waits for its operations; {@link #close(Guarded, long)} also
+ * cancels them. A socket belongs to one queue at a time (the caller's rule: two queues would race on
+ * its bytes).
+ *
+ * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s, read or written by the kernel
+ * from their position up to their limit at some later time: they must not be touched until the
+ * operation completes. The queue keeps them reachable meanwhile; it never moves their position (the
+ * caller advances it by the completion's result).
+ *
+ * <p><b>Errors.</b> A failed operation completes with a negative result, {@code -errno}, named by
+ * {@link Completions#errnoName(int)}. A failure to submit (the kernel refusing the queue's system
+ * call, a closed socket, too many operations in flight) is thrown: {@link io.jmio.poll.SyscallException},
+ * {@link java.nio.channels.ClosedChannelException}, {@link IllegalStateException}. A full submission
+ * ring is not an error: the queue hands the kernel what it holds and goes on.
+ *
+ * <p>Steady state (submitting and reaping recv and send) allocates nothing.
+ *
+ * <p>Threading: not thread-safe: one thread submits and reaps. Sockets it holds operations on may be
+ * closed from any thread (see above).
+ */
+public abstract class CompletionQueue implements AutoCloseable {
+    /** The default submission ring size of {@link #open()}. */
+    public static final int DEFAULT_ENTRIES = 256;
+
+    static final byte FREE = 0;
+    static final byte ACCEPT = 1;
+    static final byte RECV = 2;
+    static final byte SEND = 3;
+    static final byte TIMEOUT = 4;
+    static final byte CANCEL = 5;
+    static final byte CLOSE = 6;
+
+    private final long[] tokens;
+    private final int[] generations;
+    private final byte[] kinds;
+    private final HandleGuard[] guards;
+    private final ByteBuffer[] buffers;
+    private final int[] free;
+    private int freeTop;
+    private boolean closed;
+
+    /**
+     * @param maxInFlight the most operations in flight at once
+     */
+    protected CompletionQueue(int maxInFlight) {
+        tokens = new long[maxInFlight];
+        generations = new int[maxInFlight];
+        kinds = new byte[maxInFlight];
+        guards = new HandleGuard[maxInFlight];
+        buffers = new ByteBuffer[maxInFlight];
+        free = new int[maxInFlight];
+        for (int i = 0; i < maxInFlight; i++) {
+            free[i] = maxInFlight - 1 - i;
+        }
+        freeTop = maxInFlight;
+    }
+
+    // ---- opening ----------------------------------------------------------------------------
+
+    /**
+     * @return a queue on the first available completion backend on the class path
+     * @throws IOException if none is available (the causes are named) or the kernel refuses
+     */
+    public static CompletionQueue open() throws IOException {
+        StringBuilder why = new StringBuilder();
+        for (CompletionBackend b : backends()) {
+            Throwable cause = b.supportsCurrentOs() ? b.unavailabilityCause()
+                    : new UnsupportedOperationException("not for " + System.getProperty("os.name"));
+            if (cause == null) {
+                return b.open(DEFAULT_ENTRIES);
+            }
+            why.append("; ").append(b.name()).append(": ").append(cause.getMessage());
+        }
+        throw new IOException("no completion backend is available" + (why.length() == 0
+                ? " on the class path (add io.jmio:poll-epoll for io_uring)" : why.toString()));
+    }
+
+    /**
+     * @param backendName e.g. {@code io_uring}, case-insensitive
+     * @return a queue on that backend, with {@link #DEFAULT_ENTRIES} entries
+     * @throws IOException if it is absent, unavailable (the cause is named) or the kernel refuses
+     */
+    public static CompletionQueue open(String backendName) throws IOException {
+        return open(backendName, DEFAULT_ENTRIES);
+    }
+
+    /**
+     * @param backendName e.g. {@code io_uring}, case-insensitive
+     * @param entries     the submission ring's size
+     * @return a queue on that backend
+     * @throws IOException if it is absent, unavailable (the cause is named) or the kernel refuses
+     */
+    public static CompletionQueue open(String backendName, int entries) throws IOException {
+        Objects.requireNonNull(backendName, "backendName");
+        List<String> seen = new ArrayList<>();
+        for (CompletionBackend b : backends()) {
+            seen.add(b.name());
+            if (b.name().equalsIgnoreCase(backendName)) {
+                Throwable cause = b.unavailabilityCause();
+                if (cause != null) {
+                    throw new IOException("completion backend '" + b.name() + "' is unavailable: " + cause.getMessage(), cause);
+                }
+                return b.open(entries);
+            }
+        }
+        throw new IOException("no completion backend named '" + backendName.toLowerCase(Locale.ROOT) + "'; found " + seen);
+    }
+
+    private static List<CompletionBackend> backends() {
+        List<CompletionBackend> found = new ArrayList<>();
+        ServiceLoader.load(CompletionBackend.class, CompletionQueue.class.getClassLoader()).forEach(found::add);
+        return found;
+    }
+
+    // ---- operations -------------------------------------------------------------------------
+
+    /**
+     * Accepts connections, multishot: one completion per connection, each with {@link Completions#MORE}
+     * while the request stays armed; its result is the new connection's descriptor (non-blocking,
+     * close-on-exec), to adopt with {@code TcpStream.fromFd}. A completion without {@code MORE} ends it
+     * (e.g. {@code ECANCELED}); submit again to go on. On IOCP: {@code AcceptEx} with a pre-created
+     * socket, re-posted after each completion by the backend.
+     *
+     * @throws IOException if the listener is closed or the submission fails
+     */
+    public final void accept(TcpListener listener, long token) throws IOException {
+        HandleGuard g = listener.guard();
+        long fd = g.acquire();
+        int slot = take(token, ACCEPT, g, null);
+        try {
+            prepAccept(userData(slot), fd);
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            throw e;
+        }
+    }
+
+    /**
+     * Receives into {@code dst}, from its position up to its limit, once; the result is the bytes
+     * received (0: the peer shut down its side). On IOCP: {@code WSARecv} with an {@code OVERLAPPED}.
+     *
+     * @param dst a direct buffer, untouched by the caller until the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void recv(TcpStream stream, ByteBuffer dst, long token) throws IOException {
+        io(stream, dst, token, RECV);
+    }
+
+    /**
+     * Sends {@code src} from its position up to its limit; the result is the bytes sent, which may be
+     * fewer (submit the rest again). On IOCP: {@code WSASend} with an {@code OVERLAPPED}.
+     *
+     * @param src a direct buffer, untouched by the caller until the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void send(TcpStream stream, ByteBuffer src, long token) throws IOException {
+        io(stream, src, token, SEND);
+    }
+
+    private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
+        }
+        HandleGuard g = stream.guard();
+        long fd = g.acquire();
+        int slot = take(token, kind, g, buf);
+        try {
+            long address = NativeMemory.address(buf) + buf.position();
+            if (kind == RECV) {
+                prepRecv(userData(slot), fd, address, buf.remaining());
+            } else {
+                prepSend(userData(slot), fd, address, buf.remaining());
+            }
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            throw e;
+        }
+    }
+
+    /**
+     * Completes after {@code nanos} with result {@code -ETIME}. On IOCP: a waitable timer whose
+     * expiry the backend posts to the port ({@code PostQueuedCompletionStatus}).
+     *
+     * @throws IOException if the submission fails
+     */
+    public final void timeout(long nanos, long token) throws IOException {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("negative timeout: " + nanos);
+        }
+        int slot = take(token, TIMEOUT, null, null);
+        try {
+            prepTimeout(userData(slot), slot, nanos);
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            throw e;
+        }
+    }
+
+    /**
+     * Cancels the operation in flight submitted with {@code target}: it completes with
+     * {@code -ECANCELED} (or with its own result, if it was done already); this request completes under
+     * {@code token} with 0, or {@code -ENOENT}/{@code -EALREADY} if the target was done or finishing.
+     * On IOCP: {@code CancelIoEx} of the target's {@code OVERLAPPED} (it then completes with
+     * {@code ERROR_OPERATION_ABORTED}).
+     *
+     * @throws IllegalStateException if no operation with token {@code target} is in flight
+     * @throws IOException           if the submission fails
+     */
+    public final void cancel(long target, long token) throws IOException {
+        int targetSlot = find(target);
+        if (targetSlot < 0) {
+            throw new IllegalStateException("no operation with token " + target + " is in flight on this queue");
+        }
+        int slot = take(token, CANCEL, null, null);
+        try {
+            prepCancel(userData(slot), userData(targetSlot));
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            throw e;
+        }
+    }
+
+    /**
+     * Closes a socket with operations in flight: marks it closed (later operations on it fail with
+     * {@code ClosedChannelException}) and cancels every operation of this queue on it; this request
+     * completes under {@code token} with the number cancelled. The descriptor itself is closed when the
+     * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
+     * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
+     *
+     * @param socket a {@link TcpStream} or {@link TcpListener}
+     * @throws IOException if the socket is closed already or the submission fails
+     */
+    public final void close(Guarded socket, long token) throws IOException {
+        HandleGuard g = socket.guard();
+        long fd = g.acquire();
+        int slot = take(token, CLOSE, g, null);
+        try {
+            prepCancelAll(userData(slot), fd);
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            throw e;
+        }
+        g.close(); // drops the owner's reference; the references in flight keep the number until reaped
+    }
+
+    // ---- reaping ----------------------------------------------------------------------------
+
+    /**
+     * Hands the kernel the operations submitted since the last call and reaps completions.
+     *
+     * @param into         receives up to its capacity of completions
+     * @param timeoutNanos 0: do not wait; negative: wait for at least one; else at most this long
+     * @return the number reaped, also {@code into.size()}
+     * @throws IOException from the backend's system call, or from the deferred close of a socket whose
+     *                     last operation was reaped (the completions are in {@code into} all the same)
+     */
+    public final int reap(Completions into, long timeoutNanos) throws IOException {
+        checkOpen();
+        long[] ud = into.tokens;
+        int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
+        IOException failure = null;
+        for (int i = 0; i < n; i++) {
+            int slot = (int) ud[i];
+            byte kind = kinds[slot];
+            ud[i] = tokens[slot];
+            if (kind == CLOSE && into.results[i] == -enoent()) {
+                into.results[i] = 0;
+            }
+            if ((into.flags[i] & Completions.MORE) == 0) {
+                failure = release(slot, failure);
+            }
+        }
+        into.size = n;
+        into.from = this;
+        if (failure != null) {
+            throw failure;
+        }
+        return n;
+    }
+
+    /**
+     * Hands the kernel the operations submitted since the last call, without reaping (one system
+     * call if there are any; {@link #reap} does this too).
+     *
+     * @throws IOException from the backend's system call
+     */
+    public final void submit() throws IOException {
+        checkOpen();
+        flush();
+    }
+
+    /** @return the operations in flight (submitted, last completion not yet reaped) */
+    public final int inFlight() {
+        return tokens.length - freeTop;
+    }
+
+    /** @return the most operations in flight at once */
+    public final int capacity() {
+        return tokens.length;
+    }
+
+    /**
+     * Closes the queue: the kernel cancels what is in flight; the sockets' references are dropped
+     * (a socket closed meanwhile is closed now). Idempotent.
+     *
+     * @throws IOException from the backend's close, or a socket's deferred close
+     */
+    @Override
+    public final void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        try {
+            closeQueue();
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (int slot = 0; slot < kinds.length; slot++) {
+            if (kinds[slot] != FREE) {
+                failure = release(slot, failure);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ---- slots ------------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("completion queue is closed");
+        }
+    }
+
+    /** Takes a slot; the guard's reference (acquired by the caller) is dropped if none is free. */
+    private int take(long token, byte kind, HandleGuard g, ByteBuffer buf) throws IOException {
+        if (closed || freeTop == 0) {
+            if (g != null) {
+                g.release();
+            }
+            checkOpen();
+            throw new IllegalStateException("too many operations in flight on this completion queue (" + tokens.length
+                    + "): reap completions first");
+        }
+        int slot = free[--freeTop];
+        tokens[slot] = token;
+        kinds[slot] = kind;
+        guards[slot] = g;
+        buffers[slot] = buf;
+        generations[slot] = (generations[slot] + 1) & 0x7FFFFFFF;
+        return slot;
+    }
+
+    private long userData(int slot) {
+        return ((long) generations[slot] << 32) | slot;
+    }
+
+    private int find(long token) {
+        for (int slot = 0; slot < kinds.length; slot++) {
+            if (kinds[slot] != FREE && kinds[slot] != CANCEL && tokens[slot] == token) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private void abandon(int slot) throws IOException {
+        IOException e = release(slot, null);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private IOException release(int slot, IOException failure) {
+        HandleGuard g = guards[slot];
+        guards[slot] = null;
+        buffers[slot] = null;
+        kinds[slot] = FREE;
+        free[freeTop++] = slot;
+        if (g != null) {
+            try {
+                g.release();
+            } catch (IOException e) {
+                if (failure == null) {
+                    return e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+        return failure;
+    }
+
+    // ---- the backend ------------------------------------------------------------------------
+
+    /** Queues a multishot accept on listening descriptor {@code fd}, under {@code userData}. */
+    protected abstract void prepAccept(long userData, long fd) throws IOException;
+
+    /** Queues a single-shot receive of {@code length} bytes at {@code address}. */
+    protected abstract void prepRecv(long userData, long fd, long address, int length) throws IOException;
+
+    /** Queues a send of {@code length} bytes at {@code address}. */
+    protected abstract void prepSend(long userData, long fd, long address, int length) throws IOException;
+
+    /** Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory. */
+    protected abstract void prepTimeout(long userData, int slot, long nanos) throws IOException;
+
+    /** Queues the cancellation of the request with user data {@code target}. */
+    protected abstract void prepCancel(long userData, long target) throws IOException;
+
+    /** Queues the cancellation of every request on {@code fd}; completes with the number cancelled. */
+    protected abstract void prepCancelAll(long userData, long fd) throws IOException;
+
+    /**
+     * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says;
+     * completions of the backend's own requests are not copied.
+     *
+     * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1)
+     */
+    protected abstract int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException;
+
+    /** Submits what is queued, without waiting. */
+    protected abstract void flush() throws IOException;
+
+    /** Releases the kernel queue. */
+    protected abstract void closeQueue() throws IOException;
+
+    /** @param errno a positive errno of this backend's OS @return its name */
+    protected abstract String errnoName(int errno);
+
+    /** @return this OS's {@code ENOENT} */
+    protected abstract int enoent();
+}

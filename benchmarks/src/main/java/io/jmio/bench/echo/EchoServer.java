@@ -7,7 +7,8 @@ import java.io.IOException;
  * it: every byte a connection sends comes back on that connection.
  *
  * <p>Implementations: {@link JmioEchoServer} (edge, level, oneshot; on epoll, and as {@code uring-*} on
- * the io_uring readiness backend), {@link JdkEchoServer} (the JDK
+ * the io_uring readiness backend), {@link CompletionEchoServer} (the completion API on io_uring,
+ * {@code uring-completion}), {@link JdkEchoServer} (the JDK
  * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
  * echo server), {@link NettyEchoServer} (Netty's native epoll transport,
  * edge and level) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
@@ -19,7 +20,7 @@ import java.io.IOException;
 public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
-        "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot"};
+        "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot", "uring-completion"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -42,6 +43,8 @@ public interface EchoServer extends AutoCloseable {
                 return new JmioEchoServer(JmioEchoServer.Mode.LEVEL, "io_uring");
             case "uring-oneshot":
                 return new JmioEchoServer(JmioEchoServer.Mode.ONESHOT, "io_uring");
+            case "uring-completion":
+                return new CompletionEchoServer();
             case "jdk-keys":
                 return new JdkEchoServer(false);
             case "jdk-consumer":

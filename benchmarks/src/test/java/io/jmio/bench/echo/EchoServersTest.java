@@ -26,10 +26,14 @@ class EchoServersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jmio-edge", "jmio-level", "jmio-oneshot", "jdk-keys", "jdk-consumer", "netty-edge",
-        "netty-level", "c-edge", "c-level", "jmio-example"})
+        "netty-level", "c-edge", "c-level", "jmio-example", "uring-completion"})
     void shouldEchoEveryByteOnEveryConnection(String name) throws IOException {
         if (name.startsWith("c-")) {
             assumeTrue(CEchoServer.unavailabilityCause() == null, "gcc is not installed");
+        }
+        if (name.startsWith("uring-")) {
+            Throwable cause = new io.jmio.poll.uring.UringCompletionBackend().unavailabilityCause();
+            assumeTrue(cause == null, () -> "io_uring is unavailable here: " + cause);
         }
         try (EchoServer server = EchoServer.open(name);
              EchoClient client = new EchoClient(server.port(), 8, 16384)) {

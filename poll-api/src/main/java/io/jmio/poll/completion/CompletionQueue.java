@@ -6,8 +6,11 @@ import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
+import io.jmio.poll.spi.SocketSystem;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,7 @@ public abstract class CompletionQueue implements AutoCloseable {
     static final byte TIMEOUT = 4;
     static final byte CANCEL = 5;
     static final byte CLOSE = 6;
+    static final byte CONNECT = 7;
 
     private final long[] tokens;
     private final int[] generations;
@@ -172,6 +176,42 @@ public abstract class CompletionQueue implements AutoCloseable {
             abandon(slot);
             throw e;
         }
+    }
+
+    /**
+     * Opens a stream socket and connects it to {@code address}; the completion's result is 0 once
+     * connected, or {@code -errno} ({@code ECONNREFUSED}, {@code ETIMEDOUT}, ...). The stream is
+     * returned at once, and must not be used for I/O before the completion. On IOCP: {@code ConnectEx}
+     * on a socket bound to the wildcard address first.
+     *
+     * @param address a resolved address
+     * @return the stream, connecting
+     * @throws IOException if the socket cannot be opened or the submission fails (the socket is closed)
+     */
+    public final TcpStream connect(InetSocketAddress address, long token) throws IOException {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address " + address);
+        }
+        SocketSystem sys = SocketSystem.current();
+        long fd = sys.open(address.getAddress() instanceof Inet6Address, true);
+        TcpStream stream;
+        try {
+            stream = TcpStream.fromFd((int) fd);
+        } catch (IOException | RuntimeException e) {
+            sys.closeQuietly(fd, e);
+            throw e;
+        }
+        HandleGuard g = stream.guard();
+        g.acquire();
+        int slot = take(token, CONNECT, g, null);
+        try {
+            prepConnect(userData(slot), fd, slot, address);
+        } catch (IOException | RuntimeException e) {
+            abandon(slot);
+            stream.close();
+            throw e;
+        }
+        return stream;
     }
 
     /**
@@ -436,6 +476,9 @@ public abstract class CompletionQueue implements AutoCloseable {
 
     /** Queues a multishot accept on listening descriptor {@code fd}, under {@code userData}. */
     protected abstract void prepAccept(long userData, long fd) throws IOException;
+
+    /** Queues a connect; {@code slot} (below {@link #capacity()}) names per-operation memory for the address. */
+    protected abstract void prepConnect(long userData, long fd, int slot, InetSocketAddress address) throws IOException;
 
     /** Queues a single-shot receive of {@code length} bytes at {@code address}. */
     protected abstract void prepRecv(long userData, long fd, long address, int length) throws IOException;

@@ -4,8 +4,10 @@ import io.jmio.poll.SyscallException;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.posix.Errno;
 import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.Sockaddr;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -37,11 +39,19 @@ final class UringCompletionQueue extends CompletionQueue {
     private final ByteBuffer timespecs;
     private final long timespecsAddress;
 
+    /** Room for a {@code sockaddr_in6} (28 bytes) per slot, rounded up. */
+    private static final int SOCKADDR_SIZE = 32;
+
+    private final ByteBuffer sockaddrs;
+    private final long sockaddrsAddress;
+
     private UringCompletionQueue(Ring ring) {
         super(2 * ring.cqEntries); // more than the completion ring holds: NODROP keeps the overflow
         this.ring = ring;
         this.timespecs = NativeMemory.allocate(16 * capacity());
         this.timespecsAddress = NativeMemory.address(timespecs);
+        this.sockaddrs = NativeMemory.allocate(SOCKADDR_SIZE * capacity());
+        this.sockaddrsAddress = NativeMemory.address(sockaddrs);
     }
 
     static UringCompletionQueue create(int entries) throws IOException {
@@ -66,6 +76,15 @@ final class UringCompletionQueue extends CompletionQueue {
         room();
         ring.prep(UringNative.IORING_OP_ACCEPT, (int) fd, 0, 0, 0, SOCK_NONBLOCK_CLOEXEC,
                 UringNative.IORING_ACCEPT_MULTISHOT, userData);
+    }
+
+    /** The address stays in the slot's memory until the completion (the kernel may read it late). */
+    @Override
+    protected void prepConnect(long userData, long fd, int slot, InetSocketAddress address) throws IOException {
+        room();
+        int at = SOCKADDR_SIZE * slot;
+        int length = Sockaddr.current().putInet(sockaddrs, at, address);
+        ring.prep(UringNative.IORING_OP_CONNECT, (int) fd, sockaddrsAddress + at, 0, length, 0, 0, userData);
     }
 
     @Override

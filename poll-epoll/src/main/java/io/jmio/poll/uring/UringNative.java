@@ -47,6 +47,7 @@ final class UringNative {
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_ACCEPT = 13;
     static final int IORING_OP_ASYNC_CANCEL = 14;
+    static final int IORING_OP_CONNECT = 16;
     static final int IORING_OP_SEND = 26;
     static final int IORING_OP_RECV = 27;
 

@@ -136,6 +136,36 @@ class UringCompletionQueueTest {
     }
 
     @Test
+    void connectCompletesAndTheStreamCarriesBytes() throws IOException {
+        q.accept(listener, ACCEPT);
+        acceptArmed = true;
+        TcpStream client = q.connect(listener.localAddress(), 90);
+        java.util.Map<Long, Integer> r = results(90, ACCEPT);
+        assertEquals(0, r.get(90L), "connected");
+        try (TcpStream server = TcpStream.fromFd(r.get(ACCEPT))) {
+            assertEquals(listener.localAddress(), client.peerAddress());
+            q.send(client, direct("hi"), 91);
+            ByteBuffer dst = NativeMemory.allocate(8);
+            q.recv(server, dst, 92);
+            assertEquals(2, results(91, 92).get(92L));
+            assertEquals("hi", string(dst, 2));
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void connectToAClosedPortCompletesWithEconnrefused() throws IOException {
+        InetSocketAddress gone = listener.localAddress();
+        listener.close();
+        listener = null;
+        try (TcpStream client = q.connect(gone, 93)) {
+            int i = await(93);
+            assertEquals("ECONNREFUSED", c.errnoName(i));
+        }
+    }
+
+    @Test
     void multishotAcceptReportsEachConnection() throws IOException {
         TcpStream[] a = pair();
         TcpStream[] b = pair();
@@ -265,7 +295,7 @@ class UringCompletionQueueTest {
         }
         assertEquals(Set.of(50L, 51L), seen);
         assertTrue(UringNative.fstat(oldFd, new long[2]) < 0, "the descriptor is closed once its last operation is reaped");
-        TcpStream[] next = pair(); // the kernel hands out the lowest free number: the old one
+        TcpStream[] next = pair(); // the kernel hands out the lowest free number: typically the old one
         try {
             next[0].write(ByteBuffer.wrap("new".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer dst = NativeMemory.allocate(16);

@@ -33,7 +33,10 @@ import java.nio.ReadOnlyBufferException;
  * does not matter, since what is left in the kernel is counted, not what the buffer had room for.
  * Descriptors that arrive with {@code SCM_RIGHTS} are closed at once (as a plain {@code recv} lets
  * the kernel discard them). Anything that arrives after the count was taken raises a new edge event
- * ({@code sk_data_ready} runs after the data is queued).
+ * ({@code sk_data_ready} runs after the data is queued). One gap, on Unix streams only: the count does
+ * not include a peer's shutdown ({@code RCV_SHUTDOWN} is a flag, not a queued byte), so a drained read
+ * may be followed by end of stream that only the event already collected announced (read-closed); the
+ * owning type documents the rule (on a read-closed event, read until -1).
  *
  * <p><b>Cost.</b> The same one system call as a plain read ({@code recvmsg} instead of {@code recv});
  * the {@code msghdr}, {@code iovec} and a 128-byte control area live in {@link NativeScratch}, so it

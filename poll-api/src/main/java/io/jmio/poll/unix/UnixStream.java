@@ -126,6 +126,11 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
      * are closed, as a plain read lets the kernel discard them. Each read stays one system call
      * ({@code recvmsg}) and allocates nothing.
      *
+     * <p><b>End of stream is not counted</b> ({@code unix_inq_len} counts bytes only, where TCP's count
+     * includes the FIN): a peer's shutdown or close that came before the event was collected is reported
+     * in that event ({@link io.jmio.poll.Event#isReadClosed()}) and in no later one, so on such an event read
+     * until -1 rather than stopping at a drained report. A shutdown after the event raises a new one.
+     *
      * @param on true to turn it on
      * @return this
      * @throws UnsupportedOperationException off Linux, or before Linux 6.17 (no {@code SO_INQ})
@@ -154,8 +159,8 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
 
     /**
      * @return true if drain detection is on and the last {@link #read(ByteBuffer)} returned data and left
-     *         nothing queued: a further read would return 0, and anything written from now on raises a new
-     *         edge event. False after a read that returned 0 or -1 or left bytes queued, after a
+     *         no data queued: a further read would return 0 (or -1 after a shutdown the last event reported
+     *         as read-closed), and anything written from now on raises a new edge event. False after a read that returned 0 or -1 or left bytes queued, after a
      *         scattering read, and while the mode is off
      */
     public boolean lastReadDrained() {

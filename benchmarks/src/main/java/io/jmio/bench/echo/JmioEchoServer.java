@@ -160,7 +160,8 @@ public final class JmioEchoServer implements EchoServer {
                     }
                     Connection c = connections[(int) token];
                     if (edge(mode)) {
-                        onEdge(c);
+                        // A reset or FIN already announced by this event is announced by no later one.
+                        onEdge(c, mode == Mode.EDGE_DRAIN && !event.isError() && !event.isReadClosed());
                     } else {
                         onLevel(c);
                     }
@@ -174,10 +175,10 @@ public final class JmioEchoServer implements EchoServer {
     }
 
     /**
-     * Edge: finish the pending write, then read and echo until a read would block, or (drain mode) until
-     * a read is reported to have left nothing queued.
+     * Edge: finish the pending write, then read and echo until a read would block, or (drain mode, on an
+     * event that reports no error and no read-closed) until a read is reported to have left nothing queued.
      */
-    private void onEdge(Connection c) throws IOException {
+    private void onEdge(Connection c, boolean stopWhenDrained) throws IOException {
         if (c.closed) {
             return;
         }
@@ -190,7 +191,7 @@ public final class JmioEchoServer implements EchoServer {
             if (n <= 0) {
                 return;
             }
-            boolean drained = c.stream.lastReadDrained();
+            boolean drained = stopWhenDrained && c.stream.lastReadDrained();
             if (flush(c) <= 0 || drained) {
                 return;
             }

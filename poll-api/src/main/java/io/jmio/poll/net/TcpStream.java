@@ -166,10 +166,11 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
      * <pre>{@code
      * stream.setDrainDetection(true);
      * // on each readable edge event:
+     * boolean mayStop = !event.isError() && !event.isReadClosed();
      * int n;
      * while ((n = stream.read(buffer)) > 0) {
-     *     ...                                     // use the bytes
-     *     if (stream.lastReadDrained()) break;    // the kernel had nothing more: the next data raises an event
+     *     ...                                                // use the bytes
+     *     if (mayStop && stream.lastReadDrained()) break;    // nothing more: the next data raises an event
      * }
      * }</pre>
      *
@@ -179,6 +180,12 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
      * bytes after the mark, and a received FIN (so end of stream is still read), so none of these is ever
      * reported as drained. Each read stays one system call ({@code recvmsg} instead of {@code recv}) and
      * allocates nothing.
+     *
+     * <p><b>Errors are not counted.</b> A reset that arrived with data leaves the data readable and the
+     * count at 0 once it is read (measured on Linux 6.18: data, then {@code ECONNRESET} on the next
+     * read); the reset is announced in the event that was collected after it ({@link io.jmio.poll.Event#isError()},
+     * {@link io.jmio.poll.Event#isReadClosed()}) and in no later one. So on an event that reports an error or
+     * read-closed, read until -1 or an exception, as the loop above does.
      *
      * @param on true to turn it on
      * @return this
@@ -209,7 +216,8 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
      *         nothing queued in the kernel: a further read would return 0, and anything that arrives from
      *         now on raises a new edge event. False after a read that returned 0 or -1, after a read that
      *         left bytes queued (more data, the urgent byte, a FIN), after a scattering read (it does not
-     *         ask), and while the mode is off
+     *         ask), and while the mode is off. It speaks of data only: a pending reset is not counted (see
+     *         {@link #setDrainDetection})
      */
     public boolean lastReadDrained() {
         return lastReadDrained;

@@ -33,10 +33,11 @@ import java.nio.ReadOnlyBufferException;
  * does not matter, since what is left in the kernel is counted, not what the buffer had room for.
  * Descriptors that arrive with {@code SCM_RIGHTS} are closed at once (as a plain {@code recv} lets
  * the kernel discard them). Anything that arrives after the count was taken raises a new edge event
- * ({@code sk_data_ready} runs after the data is queued). One gap, on Unix streams only: the count does
- * not include a peer's shutdown ({@code RCV_SHUTDOWN} is a flag, not a queued byte), so a drained read
- * may be followed by end of stream that only the event already collected announced (read-closed); the
- * owning type documents the rule (on a read-closed event, read until -1).
+ * ({@code sk_data_ready} runs after the data is queued). Two things the count leaves out: a TCP reset
+ * that arrived with data (the data stays readable, the count is 0 after it, the next read fails with
+ * {@code ECONNRESET}: measured on 6.18), and on Unix streams a peer's shutdown ({@code RCV_SHUTDOWN} is a
+ * flag, not a queued byte). Both are announced in the event collected after them (error, read-closed)
+ * and in no later one; the owning types document the rule: on such an event, read until -1 or failure.
  *
  * <p><b>Cost.</b> The same one system call as a plain read ({@code recvmsg} instead of {@code recv});
  * the {@code msghdr}, {@code iovec} and a 128-byte control area live in {@link NativeScratch}, so it

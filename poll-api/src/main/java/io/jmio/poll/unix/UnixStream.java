@@ -128,8 +128,9 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
      *
      * <p><b>End of stream is not counted</b> ({@code unix_inq_len} counts bytes only, where TCP's count
      * includes the FIN): a peer's shutdown or close that came before the event was collected is reported
-     * in that event ({@link io.jmio.poll.Event#isReadClosed()}) and in no later one, so on such an event read
-     * until -1 rather than stopping at a drained report. A shutdown after the event raises a new one.
+     * in that event ({@link io.jmio.poll.Event#isReadClosed()}) and in no later one, so on such an event (or
+     * one reporting an error) read until -1 rather than stopping at a drained report, as the loop on
+     * {@link io.jmio.poll.net.TcpStream#setDrainDetection} does. A shutdown after the event raises a new one.
      *
      * @param on true to turn it on
      * @return this

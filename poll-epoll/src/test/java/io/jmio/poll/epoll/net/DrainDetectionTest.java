@@ -96,6 +96,30 @@ class DrainDetectionTest {
     }
 
     @Test
+    void shouldLeaveAResetThatCameWithDataToTheEventThatAnnouncedIt() throws IOException {
+        try (Poll poll = Poll.open(new EpollBackend()); TcpListener listener = TcpListener.bind(NetTestSupport.anyLocal())) {
+            TcpStream client = TcpStream.connect(listener.localAddress()); // closed below: the reset
+            Events events = Events.withCapacity(8);
+            poll.registry().register(listener, Token.of(0), Interest.READABLE);
+            NetTestSupport.expectEvent(poll, events, 0, NetTestSupport.Seen::readable, "accept");
+            try (TcpStream server = Objects.requireNonNull(listener.accept())) {
+                server.setDrainDetection(true);
+                poll.registry().register(server, Token.of(TOKEN), Interest.READABLE, Trigger.EDGE);
+                client.write(ascii("last"));
+                client.setLinger(java.time.Duration.ZERO);
+                client.close(); // reset (linger 0)
+                NetTestSupport.Seen seen = NetTestSupport.expectCombined(poll, events, TOKEN,
+                        x -> x.readClosed() || x.error(), "the reset");
+                assertTrue(seen.readClosed() || seen.error(), seen.text());
+                assertEquals("last", readOnce(server), "the data is still readable after the reset");
+                assertTrue(server.lastReadDrained(), "TCP_INQ counts bytes (and a FIN), not a reset");
+                NetTestSupport.assertSocketFailure(java.net.SocketException.class, () -> readOnce(server));
+                NetTestSupport.expectNoEvent(poll, events, TOKEN); // hence: on an error/read-closed event, read on
+            }
+        }
+    }
+
+    @Test
     void shouldReportDrainedWhenNothingIsLeftAndNotWhenTheBufferFilledUp() throws IOException {
         try (Poll poll = Poll.open(new EpollBackend()); TcpListener listener = TcpListener.bind(NetTestSupport.anyLocal());
              TcpStream client = TcpStream.connect(listener.localAddress())) {

@@ -23,11 +23,43 @@ public interface SyscallFailure {
      * The three facts of a failed call, held by each exception in one field (Java's exception types have
      * different superclasses, so the fields cannot live in one base class).
      *
-     * @param syscall   the call and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)}
-     * @param errno     the OS error number, as the running OS numbers it
-     * @param errnoName the portable symbolic name, e.g. {@code ECONNREFUSED}
+     * <p>Threading: immutable.
      */
-    record Details(String syscall, int errno, String errnoName) implements java.io.Serializable {
+    final class Details implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The call and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)}. */
+        private final String syscall;
+        /** The OS error number, as the running OS numbers it. */
+        private final int errno;
+        /** The portable symbolic name, e.g. {@code ECONNREFUSED}. */
+        private final String errnoName;
+
+        /**
+         * @param syscall   the call and, in parentheses, its operation
+         * @param errno     the OS error number
+         * @param errnoName the portable symbolic name
+         */
+        public Details(String syscall, int errno, String errnoName) {
+            this.syscall = syscall;
+            this.errno = errno;
+            this.errnoName = errnoName;
+        }
+
+        /** @return the call and, in parentheses, its operation */
+        public String syscall() {
+            return syscall;
+        }
+
+        /** @return the OS error number */
+        public int errno() {
+            return errno;
+        }
+
+        /** @return the portable symbolic name */
+        public String errnoName() {
+            return errnoName;
+        }
     }
 
     /** @return the call, errno and errno name, as one value */

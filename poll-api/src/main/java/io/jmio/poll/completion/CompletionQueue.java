@@ -165,6 +165,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * socket, re-posted after each completion by the backend.
      *
      * @throws IOException if the listener is closed or the submission fails
+     * @param listener the listening socket
+     * @param token the caller's token, reported with the completion
      */
     public final void accept(TcpListener listener, long token) throws IOException {
         HandleGuard g = listener.guard();
@@ -187,6 +189,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param address a resolved address
      * @return the stream, connecting
      * @throws IOException if the socket cannot be opened or the submission fails (the socket is closed)
+     * @param token the caller's token, reported with the completion
      */
     public final TcpStream connect(InetSocketAddress address, long token) throws IOException {
         if (address.isUnresolved()) {
@@ -220,6 +223,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      *
      * @param dst a direct buffer, untouched by the caller until the completion
      * @throws IOException if the stream is closed or the submission fails
+     * @param stream the connected stream
+     * @param token the caller's token, reported with the completion
      */
     public final void recv(TcpStream stream, ByteBuffer dst, long token) throws IOException {
         io(stream, dst, token, RECV);
@@ -231,6 +236,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      *
      * @param src a direct buffer, untouched by the caller until the completion
      * @throws IOException if the stream is closed or the submission fails
+     * @param stream the connected stream
+     * @param token the caller's token, reported with the completion
      */
     public final void send(TcpStream stream, ByteBuffer src, long token) throws IOException {
         io(stream, src, token, SEND);
@@ -261,6 +268,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * expiry the backend posts to the port ({@code PostQueuedCompletionStatus}).
      *
      * @throws IOException if the submission fails
+     * @param nanos the time, in nanoseconds
+     * @param token the caller's token, reported with the completion
      */
     public final void timeout(long nanos, long token) throws IOException {
         if (nanos < 0) {
@@ -284,6 +293,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      *
      * @throws IllegalStateException if no operation with token {@code target} is in flight
      * @throws IOException           if the submission fails
+     * @param target the token of the operation to cancel
+     * @param token the caller's token, reported with the completion
      */
     public final void cancel(long target, long token) throws IOException {
         int targetSlot = find(target);
@@ -308,6 +319,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      *
      * @param socket a {@link TcpStream} or {@link TcpListener}
      * @throws IOException if the socket is closed already or the submission fails
+     * @param token the caller's token, reported with the completion
      */
     public final void close(Guarded socket, long token) throws IOException {
         HandleGuard g = socket.guard();
@@ -474,25 +486,67 @@ public abstract class CompletionQueue implements AutoCloseable {
 
     // ---- the backend ------------------------------------------------------------------------
 
-    /** Queues a multishot accept on listening descriptor {@code fd}, under {@code userData}. */
+    /**
+     * Queues a multishot accept on listening descriptor {@code fd}, under {@code userData}.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd the descriptor
+     * @throws IOException if the call fails
+     */
     protected abstract void prepAccept(long userData, long fd) throws IOException;
 
-    /** Queues a connect; {@code slot} (below {@link #capacity()}) names per-operation memory for the address. */
+    /**
+     * Queues a connect; {@code slot} (below {@link #capacity()}) names per-operation memory for the address.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd the descriptor
+     * @param slot the operation's slot, below {@link #capacity()}
+     * @param address the native address of the buffer
+     * @throws IOException if the call fails
+     */
     protected abstract void prepConnect(long userData, long fd, int slot, InetSocketAddress address) throws IOException;
 
-    /** Queues a single-shot receive of {@code length} bytes at {@code address}. */
+    /**
+     * Queues a single-shot receive of {@code length} bytes at {@code address}.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd the descriptor
+     * @param address the native address of the buffer
+     * @param length the number of bytes
+     * @throws IOException if the call fails
+     */
     protected abstract void prepRecv(long userData, long fd, long address, int length) throws IOException;
 
-    /** Queues a send of {@code length} bytes at {@code address}. */
+    /**
+     * Queues a send of {@code length} bytes at {@code address}.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd the descriptor
+     * @param address the native address of the buffer
+     * @param length the number of bytes
+     * @throws IOException if the call fails
+     */
     protected abstract void prepSend(long userData, long fd, long address, int length) throws IOException;
 
-    /** Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory. */
+    /**
+     * Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param slot the operation's slot, below {@link #capacity()}
+     * @param nanos the time, in nanoseconds
+     * @throws IOException if the call fails
+     */
     protected abstract void prepTimeout(long userData, int slot, long nanos) throws IOException;
 
-    /** Queues the cancellation of the request with user data {@code target}. */
+    /**
+     * Queues the cancellation of the request with user data {@code target}.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param target the token of the operation to cancel
+     * @throws IOException if the call fails
+     */
     protected abstract void prepCancel(long userData, long target) throws IOException;
 
-    /** Queues the cancellation of every request on {@code fd}; completes with the number cancelled. */
+    /**
+     * Queues the cancellation of every request on {@code fd}; completes with the number cancelled.
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd the descriptor
+     * @throws IOException if the call fails
+     */
     protected abstract void prepCancelAll(long userData, long fd) throws IOException;
 
     /**
@@ -500,16 +554,31 @@ public abstract class CompletionQueue implements AutoCloseable {
      * completions of the backend's own requests are not copied.
      *
      * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1)
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param results the results
+     * @param flags the flags
+     * @param max the most completions to copy
+     * @param timeoutNanos how long to wait, in nanoseconds (0: not at all, negative: without limit)
+     * @throws IOException if the call fails
      */
     protected abstract int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException;
 
-    /** Submits what is queued, without waiting. */
+    /**
+     * Submits what is queued, without waiting.
+     * @throws IOException if the call fails
+     */
     protected abstract void flush() throws IOException;
 
-    /** Releases the kernel queue. */
+    /**
+     * Releases the kernel queue.
+     * @throws IOException if the call fails
+     */
     protected abstract void closeQueue() throws IOException;
 
-    /** @param errno a positive errno of this backend's OS @return its name */
+    /**
+     * @param errno a positive errno of this backend's OS @return its name
+     * @return the result
+     */
     protected abstract String errnoName(int errno);
 
     /** @return this OS's {@code ENOENT} */

@@ -41,7 +41,10 @@ public final class Completions {
         return tokens.length;
     }
 
-    /** @param i an index below {@link #size()} @return the token its operation was submitted with */
+    /**
+     * @param i an index below {@link #size()}
+     * @return the token its operation was submitted with
+     */
     public long token(int i) {
         check(i);
         return tokens[i];
@@ -58,18 +61,27 @@ public final class Completions {
         return results[i];
     }
 
-    /** @param i an index below {@link #size()} @return the completion's flags ({@link #MORE}) */
+    /**
+     * @param i an index below {@link #size()}
+     * @return the completion's flags ({@link #MORE})
+     */
     public int flags(int i) {
         check(i);
         return flags[i];
     }
 
-    /** @param i an index below {@link #size()} @return true if the operation stays armed (multishot) */
+    /**
+     * @param i an index below {@link #size()}
+     * @return true if the operation stays armed (multishot)
+     */
     public boolean more(int i) {
         return (flags(i) & MORE) != 0;
     }
 
-    /** @param i an index below {@link #size()} @return true if the result is a negative errno */
+    /**
+     * @param i an index below {@link #size()}
+     * @return true if the result is a negative errno
+     */
     public boolean failed(int i) {
         return result(i) < 0;
     }

@@ -157,12 +157,18 @@ public final class DrainAwareRead {
         }
     }
 
-    /** @return the bytes read, 0 if it would block, -1 at end of stream */
+    /**
+     * @param result what a drain-aware read returned
+     * @return the bytes read, 0 if it would block, -1 at end of stream
+     */
     public static int bytes(long result) {
         return (int) result;
     }
 
-    /** @return whether the read returned data and left the receive queue empty */
+    /**
+     * @param result what a drain-aware read returned
+     * @return whether the read returned data and left the receive queue empty
+     */
     public static boolean drained(long result) {
         return (result & DRAINED) != 0;
     }

@@ -192,6 +192,10 @@ public abstract class HandleGuard {
     /**
      * Registers the handle as {@link #source()}, inside the guard.
      *
+     * @param r         the registry
+     * @param token     the token events will carry
+     * @param interests the interests
+     * @param trigger   edge, level or oneshot
      * @throws IOException           from the backend, or {@link ClosedChannelException} if closed
      * @throws IllegalStateException if registered with another poll that is still open
      */
@@ -213,6 +217,10 @@ public abstract class HandleGuard {
     /**
      * Reregisters the handle, inside the guard.
      *
+     * @param r         the registry
+     * @param token     the token events will carry
+     * @param interests the interests
+     * @param trigger   edge, level or oneshot
      * @throws IOException from the backend, or {@link ClosedChannelException} if closed
      */
     public final void reregister(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
@@ -234,6 +242,7 @@ public abstract class HandleGuard {
     /**
      * Deregisters the handle, inside the guard.
      *
+     * @param r the registry the handle is registered with
      * @throws IOException from the backend, or {@link ClosedChannelException} if closed
      */
     public final void deregister(Registry r) throws IOException {

@@ -1,6 +1,6 @@
 package io.jmio.examples;
 
-import java.net.SocketException;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -31,7 +31,7 @@ final class AcceptRetry {
     }
 
     /** An accept failed: the backlog is not drained. Says so once per shortage. */
-    void failed(SocketException e) {
+    void failed(IOException e) {
         if (!backlogged) {
             System.err.println("accept failed, retrying every " + RETRY.toMillis() + " ms: " + e.getMessage());
         }

@@ -76,8 +76,8 @@ import java.util.Set;
  * every poll reports the waiting backlog again (simple, but while the shortage lasts every poll returns
  * at once: the loop spins, so back off there too); or keep a reserve descriptor (e.g. one opened on
  * {@code /dev/null}) and on {@code EMFILE} close it, accept and close the connection at once, and open
- * the reserve again, which sheds clients instead of keeping them waiting. The examples' servers use the
- * retry above ({@code EchoServer}, {@code HttpServer}) or a level trigger ({@code MultiLoopHttpServer}).
+ * the reserve again, which sheds clients instead of keeping them waiting. The examples' servers
+ * ({@code EchoServer}, {@code HttpServer}, {@code MultiLoopHttpServer}) use the retry above.
  *
  * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
  * safe from any thread at any time (an operation in flight finishes first; the last one out

@@ -10,7 +10,9 @@ module io.jmio.poll.epoll {
     // Holds the jnr-ffi binding interface (EpollLibrary.Lib), which jnr-ffi implements in its own class
     // loader's unnamed module: see io.jmio.poll's module-info. Its only public class is EpollBackend.
     exports io.jmio.poll.epoll;
+    // The io_uring backend: its jnr-ffi binding (UringLibrary) is implemented in jnr-ffi's own loader too.
+    exports io.jmio.poll.uring;
 
-    provides io.jmio.poll.spi.PollBackend with io.jmio.poll.epoll.EpollBackend;
+    provides io.jmio.poll.spi.PollBackend with io.jmio.poll.epoll.EpollBackend, io.jmio.poll.uring.UringBackend;
     provides io.jmio.poll.spi.SocketSystemProvider with io.jmio.poll.epoll.LinuxSocketsProvider;
 }

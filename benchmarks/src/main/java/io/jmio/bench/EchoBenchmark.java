@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 public class EchoBenchmark {
     /** The server, one of {@link EchoServer#NAMES}. */
     @Param({"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
-        "jdk-keys", "jdk-consumer"})
+        "jdk-keys", "jdk-consumer", "uring-edge", "uring-level", "uring-oneshot"})
     public String server;
 
     /** Concurrent connections, each with one message in flight. */

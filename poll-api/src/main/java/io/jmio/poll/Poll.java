@@ -18,7 +18,8 @@ import java.util.ServiceLoader;
  * The event queue: waits for readiness events on registered {@link Source}s, as mio's {@code Poll}.
  *
  * <p>{@link #open()} picks the backend for the running OS (epoll on Linux, kqueue on macOS and the
- * BSDs, IOCP on Windows) from the backend modules on the class path; {@link #open(String)} picks one by
+ * BSDs, IOCP on Windows) from the backend modules on the class path, by {@link PollBackend#priority()}
+ * when several support the OS (io_uring, also on Linux, is chosen only by name); {@link #open(String)} picks one by
  * name. Sources are registered through {@link #registry()}; {@link #poll(Events, Duration)} waits for
  * their events.
  *
@@ -104,11 +105,16 @@ public final class Poll implements Closeable {
             return open(forced.trim());
         }
         List<String> seen = new ArrayList<>();
-        for (PollBackend backend : ServiceLoader.load(PollBackend.class, Poll.class.getClassLoader())) {
+        PollBackend best = null;
+        for (PollBackend backend : backends()) {
             seen.add(backend.name());
-            if (backend.supportsCurrentOs()) {
-                return open(backend);
+            if (backend.supportsCurrentOs() && (best == null || backend.priority() > best.priority()
+                    || backend.priority() == best.priority() && backend.name().compareTo(best.name()) < 0)) {
+                best = backend;
             }
+        }
+        if (best != null) {
+            return open(best);
         }
         throw new IOException("no jmio backend supports this OS (os.name=" + System.getProperty("os.name")
                 + ", os.arch=" + System.getProperty("os.arch") + "); backends on the class path: " + seen
@@ -116,7 +122,7 @@ public final class Poll implements Closeable {
     }
 
     /**
-     * Opens a poll on the backend with this name ({@code epoll}, {@code kqueue}, {@code iocp}).
+     * Opens a poll on the backend with this name ({@code epoll}, {@code kqueue}, {@code iocp}, {@code io_uring}).
      *
      * @param backendName the backend's name, case-insensitive
      * @return a new poll
@@ -126,7 +132,7 @@ public final class Poll implements Closeable {
     public static Poll open(String backendName) throws IOException {
         Objects.requireNonNull(backendName, "backendName");
         List<String> seen = new ArrayList<>();
-        for (PollBackend backend : ServiceLoader.load(PollBackend.class, Poll.class.getClassLoader())) {
+        for (PollBackend backend : backends()) {
             seen.add(backend.name());
             if (backend.name().equalsIgnoreCase(backendName)) {
                 return open(backend);
@@ -134,6 +140,21 @@ public final class Poll implements Closeable {
         }
         throw new IOException("no jmio backend named '" + backendName.toLowerCase(Locale.ROOT)
                 + "' on the class path; found " + seen);
+    }
+
+    /**
+     * The backends on jmio's own class loader; where it finds none (jmio loaded by a parent loader,
+     * the backend modules by a child, as in some application servers) those of the thread's context
+     * class loader.
+     */
+    static List<PollBackend> backends() {
+        List<PollBackend> found = new ArrayList<>();
+        ServiceLoader.load(PollBackend.class, Poll.class.getClassLoader()).forEach(found::add);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (found.isEmpty() && context != null && context != Poll.class.getClassLoader()) {
+            ServiceLoader.load(PollBackend.class, context).forEach(found::add);
+        }
+        return found;
     }
 
     /**

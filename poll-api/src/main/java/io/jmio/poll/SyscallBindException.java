@@ -9,9 +9,8 @@ package io.jmio.poll;
 public class SyscallBindException extends java.net.BindException implements SyscallFailure {
     private static final long serialVersionUID = 1L;
 
-    private final String syscall;
-    private final int errno;
-    private final String errnoName;
+    /** The call, errno and errno name. */
+    private final Details details;
 
     /**
      * @param syscall   the call, e.g. {@code connect}
@@ -21,23 +20,11 @@ public class SyscallBindException extends java.net.BindException implements Sysc
      */
     public SyscallBindException(String syscall, int errno, String errnoName, String message) {
         super(SyscallFailure.format(syscall, errnoName, message));
-        this.syscall = syscall;
-        this.errno = errno;
-        this.errnoName = errnoName;
+        this.details = new Details(syscall, errno, errnoName);
     }
 
     @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    @Override
-    public int errno() {
-        return errno;
-    }
-
-    @Override
-    public String errnoName() {
-        return errnoName;
+    public Details details() {
+        return details;
     }
 }

@@ -21,12 +21,8 @@ import java.io.IOException;
 public class SyscallException extends IOException implements SyscallFailure {
     private static final long serialVersionUID = 1L;
 
-    /** The call that failed, e.g. {@code epoll_ctl(ADD)}. */
-    private final String syscall;
-    /** The platform's errno value. */
-    private final int errno;
-    /** The portable symbolic errno name, e.g. {@code EEXIST}. */
-    private final String errnoName;
+    /** The call, errno and errno name. */
+    private final Details details;
 
     /**
      * @param syscall   the call and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)}
@@ -36,26 +32,11 @@ public class SyscallException extends IOException implements SyscallFailure {
      */
     public SyscallException(String syscall, int errno, String errnoName, String message) {
         super(SyscallFailure.format(syscall, errnoName, message));
-        this.syscall = syscall;
-        this.errno = errno;
-        this.errnoName = errnoName;
+        this.details = new Details(syscall, errno, errnoName);
     }
 
-    /** @return the system call that failed, e.g. {@code epoll_ctl(ADD)} */
     @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    /** @return the OS error number, as the running OS numbers it */
-    @Override
-    public int errno() {
-        return errno;
-    }
-
-    /** @return the symbolic error name, e.g. {@code EEXIST}, the same on every OS */
-    @Override
-    public String errnoName() {
-        return errnoName;
+    public Details details() {
+        return details;
     }
 }

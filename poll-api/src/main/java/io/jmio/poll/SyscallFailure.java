@@ -19,14 +19,34 @@ package io.jmio.poll;
  * <p>Threading: implementations are immutable once thrown.
  */
 public interface SyscallFailure {
+    /**
+     * The three facts of a failed call, held by each exception in one field (Java's exception types have
+     * different superclasses, so the fields cannot live in one base class).
+     *
+     * @param syscall   the call and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)}
+     * @param errno     the OS error number, as the running OS numbers it
+     * @param errnoName the portable symbolic name, e.g. {@code ECONNREFUSED}
+     */
+    record Details(String syscall, int errno, String errnoName) implements java.io.Serializable {
+    }
+
+    /** @return the call, errno and errno name, as one value */
+    Details details();
+
     /** @return the system call that failed and, in parentheses, its operation, e.g. {@code epoll_ctl(ADD)} */
-    String syscall();
+    default String syscall() {
+        return details().syscall();
+    }
 
     /** @return the OS error number, as the running OS numbers it (Linux and BSD numbers differ) */
-    int errno();
+    default int errno() {
+        return details().errno();
+    }
 
     /** @return the portable symbolic error name, e.g. {@code ECONNREFUSED}, the same on every OS */
-    String errnoName();
+    default String errnoName() {
+        return details().errnoName();
+    }
 
     /**
      * The message every jmio syscall exception has: {@code syscall: ERRNAME (message)}.

@@ -6,7 +6,8 @@ import java.io.IOException;
  * A loopback TCP echo server that runs its event loop on one thread, as the echo benchmark measures
  * it: every byte a connection sends comes back on that connection.
  *
- * <p>Implementations: {@link JmioEchoServer} (edge, level, oneshot), {@link JdkEchoServer} (the JDK
+ * <p>Implementations: {@link JmioEchoServer} (edge, level, oneshot; on epoll, and as {@code uring-*} on
+ * the io_uring readiness backend), {@link JdkEchoServer} (the JDK
  * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
  * echo server), {@link NettyEchoServer} (Netty's native epoll transport,
  * edge and level) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
@@ -18,7 +19,7 @@ import java.io.IOException;
 public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
-        "jdk-keys", "jdk-consumer", "jmio-example"};
+        "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -35,6 +36,12 @@ public interface EchoServer extends AutoCloseable {
                 return new JmioEchoServer(JmioEchoServer.Mode.LEVEL);
             case "jmio-oneshot":
                 return new JmioEchoServer(JmioEchoServer.Mode.ONESHOT);
+            case "uring-edge":
+                return new JmioEchoServer(JmioEchoServer.Mode.EDGE, "io_uring");
+            case "uring-level":
+                return new JmioEchoServer(JmioEchoServer.Mode.LEVEL, "io_uring");
+            case "uring-oneshot":
+                return new JmioEchoServer(JmioEchoServer.Mode.ONESHOT, "io_uring");
             case "jdk-keys":
                 return new JdkEchoServer(false);
             case "jdk-consumer":

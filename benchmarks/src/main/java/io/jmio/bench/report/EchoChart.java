@@ -25,6 +25,7 @@ final class EchoChart {
         "#2e8b57", "#8fd1a8",            // Netty edge, level
         "#7a5aa6", "#b9a3d6",            // JDK keys, consumer
         "#d98c1f",                       // the examples' echo server
+        "#c07a10", "#f0b860", "#e09a30", // jmio on io_uring: edge, level, oneshot
     };
     /** The servers of the cost panels: each trigger mode's pair. */
     private static final String[] PAIRS = {"jmio-edge", "jmio-level", "c-edge", "c-level", "netty-edge", "netty-level"};

@@ -519,7 +519,7 @@ public final class Report {
                 }
             }
         }
-        for (String s : new String[] {"jmio-edge", "jmio-level", "jmio-oneshot"}) {
+        for (String s : new String[] {"jmio-edge", "jmio-level", "jmio-oneshot", "uring-edge", "uring-level", "uring-oneshot"}) {
             for (int size : SIZES) {
                 for (int c : CONNECTIONS) {
                     EchoCost k = cost(s, c, size);

@@ -12,11 +12,23 @@ import java.io.IOException;
  * <p>Threading: implementations are immutable and thread-safe.
  */
 public interface PollBackend {
-    /** @return the backend's name: {@code epoll}, {@code kqueue} or {@code iocp} */
+    /** @return the backend's name: {@code epoll}, {@code kqueue}, {@code iocp} or {@code io_uring} */
     String name();
 
     /** @return true if this backend is the natural one for the running OS */
     boolean supportsCurrentOs();
+
+    /**
+     * Orders the backends that support the running OS when {@code Poll.open()} picks one: the highest
+     * priority wins, ties go to the name first in alphabetical order, so the choice never depends on
+     * the class path order. The default backends (epoll, kqueue, IOCP) keep 0; an alternative for the
+     * same OS (io_uring on Linux) returns less, and is chosen by name.
+     *
+     * @return this backend's priority; 0 unless overridden
+     */
+    default int priority() {
+        return 0;
+    }
 
     /** @return why this backend cannot run here, or {@code null} if it can */
     Throwable unavailabilityCause();

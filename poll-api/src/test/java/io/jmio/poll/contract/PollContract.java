@@ -442,8 +442,10 @@ public abstract class PollContract {
             }
         }
         int after = sources().openHandleCount();
-        // A leak can only raise the count; the JDK may still close one of its own meanwhile.
-        assertTrue(after <= before, "descriptors leaked by 2000 open/poll/close cycles: " + before + " -> " + after);
+        // A poll that leaked would raise the count by 2000 (or by a share of it): the JDK's and other
+        // threads' descriptors opened or closed meanwhile (a Cleaner closing an earlier test's garbage, a
+        // lazily opened file) move it by a few at most, so up to 10 (0.5 % of the cycles) is drift.
+        assertTrue(after - before <= 10, "descriptors leaked by 2000 open/poll/close cycles: " + before + " -> " + after);
     }
 
     // ---- errors and bad input: each leaves the poll usable -------------------------------------

@@ -56,6 +56,16 @@ public abstract class RegistryModelContract {
         return 150;
     }
 
+    /**
+     * @return true where a registration outlives the close of its descriptor (io_uring: a poll
+     *         request holds its file, and events it posted before the close are still delivered), so
+     *         the model deregisters a registered source before closing it;
+     *         false (epoll, kqueue, IOCP) where the close itself ends the registration
+     */
+    protected boolean registrationOutlivesClose() {
+        return false;
+    }
+
     /** The model of one pipe's read end. */
     private static final class Model {
         int[] fds;
@@ -152,6 +162,10 @@ public abstract class RegistryModelContract {
                             break;
                         }
                         case 6: { // close and reopen the pipe: the kernel drops the registration
+                            if (m.registered && registrationOutlivesClose()) {
+                                trace.add("deregister(" + m.fds[0] + ")");
+                                poll.registry().deregister(source);
+                            }
                             trace.add("reopen(" + m.fds[0] + ")");
                             Fds.close(m.fds[0], m.fds[1]);
                             m.fds = Fds.pipe();

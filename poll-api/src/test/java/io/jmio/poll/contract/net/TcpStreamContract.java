@@ -314,7 +314,8 @@ public abstract class TcpStreamContract {
 
     @Test
     void shouldReportPriorityOnOutOfBandData() throws IOException {
-        assumeTrue("epoll".equals(backend().name()), "PRIORITY is epoll's (EPOLLPRI)");
+        assumeTrue("epoll".equals(backend().name()) || "io_uring".equals(backend().name()),
+                "PRIORITY is Linux poll's (EPOLLPRI): epoll and io_uring");
         try (TcpPair pair = TcpPair.open(backend()); Poll poll = Poll.open(backend())) {
             Events events = Events.withCapacity(8);
             poll.registry().register(pair.server, Token.of(SERVER), Interest.READABLE.add(Interest.PRIORITY));

@@ -108,8 +108,8 @@ public final class Registry {
      * <p>Why it keeps the mode: this form used to mean "edge-triggered", so that re-arming a oneshot
      * registration with it silently turned it into an edge-triggered one, which then reported every
      * new edge (mio has no trigger modes, so it has no such trap). Each backend knows the mode of a
-     * registration it holds without any allocation (epoll in a table indexed by descriptor, kqueue in
-     * its registration table, IOCP in the socket's state); a source that was never registered with
+     * registration it holds without any allocation (epoll in a table indexed by descriptor, kqueue and
+     * io_uring in their registration tables, IOCP in the socket's state); a source that was never registered with
      * this poll fails with {@code ENOENT}, as before.
      *
      * @param source    a registered source

@@ -6,7 +6,7 @@ import java.io.IOException;
  * A loopback TCP echo server that runs its event loop on one thread, as the echo benchmark measures
  * it: every byte a connection sends comes back on that connection.
  *
- * <p>Implementations: {@link JmioEchoServer} (edge, level, oneshot; on epoll, and as {@code uring-*} on
+ * <p>Implementations: {@link JmioEchoServer} (edge, edge with drain detection, level, oneshot; on epoll, and as {@code uring-*} on
  * the io_uring readiness backend), {@link JdkEchoServer} (the JDK
  * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
  * echo server), {@link NettyEchoServer} (Netty's native epoll transport,
@@ -19,7 +19,8 @@ import java.io.IOException;
 public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
-        "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot"};
+        "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot",
+        "jmio-edge-drain"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -32,6 +33,8 @@ public interface EchoServer extends AutoCloseable {
         switch (name) {
             case "jmio-edge":
                 return new JmioEchoServer(JmioEchoServer.Mode.EDGE);
+            case "jmio-edge-drain":
+                return new JmioEchoServer(JmioEchoServer.Mode.EDGE_DRAIN);
             case "jmio-level":
                 return new JmioEchoServer(JmioEchoServer.Mode.LEVEL);
             case "jmio-oneshot":

@@ -21,10 +21,13 @@ import java.nio.ByteBuffer;
  * jmio's echo server: one {@link Poll}, one loop thread that accepts on a {@link TcpListener} and
  * serves {@link TcpStream}s, each with a direct buffer (jmio passes it to the kernel by address).
  *
- * <p>Three trigger modes, the same state machine as the C server's:
+ * <p>Four modes, the same state machine as the C server's:
  * <ul>
  *   <li>{@link Mode#EDGE}: registered once for readable and writable, edge-triggered; on any event
  *       finish a pending write, then read and echo until a read would block (mio's "drain").</li>
+ *   <li>{@link Mode#EDGE_DRAIN}: as edge, with {@link TcpStream#setDrainDetection drain detection} on: the
+ *       loop stops reading when the kernel says a read left nothing queued, instead of reading again
+ *       until a read would block (one {@code recv} per event fewer).</li>
  *   <li>{@link Mode#LEVEL}: readable, level-triggered; one read per event. A write that would block
  *       switches the interest to writable until the pending bytes are out.</li>
  *   <li>{@link Mode#ONESHOT}: as level, but each event disarms the registration and the handler
@@ -44,7 +47,7 @@ import java.nio.ByteBuffer;
  */
 public final class JmioEchoServer implements EchoServer {
     /** Trigger mode of the connections. */
-    public enum Mode { EDGE, LEVEL, ONESHOT }
+    public enum Mode { EDGE, EDGE_DRAIN, LEVEL, ONESHOT }
 
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int MAX_CONNECTIONS = 4096;
@@ -122,15 +125,22 @@ public final class JmioEchoServer implements EchoServer {
                 throw new IOException("more than " + MAX_CONNECTIONS + " connections");
             }
             stream.setNoDelay(true);
+            if (mode == Mode.EDGE_DRAIN) {
+                stream.setDrainDetection(true);
+            }
             Connection c = new Connection(stream, nextToken);
             connections[nextToken++] = c;
-            registry.register(stream, c.token, mode == Mode.EDGE
+            registry.register(stream, c.token, edge(mode)
                     ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE, trigger(mode));
         }
     }
 
+    private static boolean edge(Mode mode) {
+        return mode == Mode.EDGE || mode == Mode.EDGE_DRAIN;
+    }
+
     private static Trigger trigger(Mode mode) {
-        return mode == Mode.EDGE ? Trigger.EDGE : mode == Mode.LEVEL ? Trigger.LEVEL : Trigger.ONESHOT;
+        return edge(mode) ? Trigger.EDGE : mode == Mode.LEVEL ? Trigger.LEVEL : Trigger.ONESHOT;
     }
 
     private void runLoop() {
@@ -149,8 +159,9 @@ public final class JmioEchoServer implements EchoServer {
                         continue;
                     }
                     Connection c = connections[(int) token];
-                    if (mode == Mode.EDGE) {
-                        onEdge(c);
+                    if (edge(mode)) {
+                        // A reset or FIN already announced by this event is announced by no later one.
+                        onEdge(c, mode == Mode.EDGE_DRAIN && !event.isError() && !event.isReadClosed());
                     } else {
                         onLevel(c);
                     }
@@ -163,8 +174,11 @@ public final class JmioEchoServer implements EchoServer {
         }
     }
 
-    /** Edge: finish the pending write, then read and echo until read would block. */
-    private void onEdge(Connection c) throws IOException {
+    /**
+     * Edge: finish the pending write, then read and echo until a read would block, or (drain mode, on an
+     * event that reports no error and no read-closed) until a read is reported to have left nothing queued.
+     */
+    private void onEdge(Connection c, boolean stopWhenDrained) throws IOException {
         if (c.closed) {
             return;
         }
@@ -177,7 +191,8 @@ public final class JmioEchoServer implements EchoServer {
             if (n <= 0) {
                 return;
             }
-            if (flush(c) <= 0) {
+            boolean drained = stopWhenDrained && c.stream.lastReadDrained();
+            if (flush(c) <= 0 || drained) {
                 return;
             }
         }

@@ -26,6 +26,7 @@ final class EchoChart {
         "#7a5aa6", "#b9a3d6",            // JDK keys, consumer
         "#d98c1f",                       // the examples' echo server
         "#c07a10", "#f0b860", "#e09a30", // jmio on io_uring: edge, level, oneshot
+        "#0b2f5a",                       // jmio edge with drain detection
     };
     /** The servers of the cost panels: each trigger mode's pair. */
     private static final String[] PAIRS = {"jmio-edge", "jmio-level", "c-edge", "c-level", "netty-edge", "netty-level"};

@@ -26,7 +26,7 @@ class EchoServersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jmio-edge", "jmio-level", "jmio-oneshot", "jdk-keys", "jdk-consumer", "netty-edge",
-        "netty-level", "c-edge", "c-level", "jmio-example"})
+        "netty-level", "c-edge", "c-level", "jmio-example", "jmio-edge-drain"})
     void shouldEchoEveryByteOnEveryConnection(String name) throws IOException {
         if (name.startsWith("c-")) {
             assumeTrue(CEchoServer.unavailabilityCause() == null, "gcc is not installed");
@@ -53,6 +53,12 @@ class EchoServersTest {
             }
             if (name.equals("jmio-oneshot")) {
                 assertTrue(delta.controls >= 400, "oneshot rearms once per event: " + delta.controls);
+            }
+            if (name.equals("jmio-edge-drain")) {
+                // The kernel's count lets the loop stop without the read that would block: 16 KiB messages
+                // arrive in pieces, so some events still need several reads, but not one more per event.
+                assertTrue(delta.reads < delta.writes + delta.waits, "edge-drain: reads " + delta.reads + ", writes "
+                        + delta.writes + ", waits " + delta.waits);
             }
             if (name.endsWith("-level")) {
                 // One read per readable event, and every chunk read is written back at least once.

@@ -47,6 +47,9 @@ import java.util.Set;
  * (macOS: {@code SO_NOSIGPIPE}): writing to a reset connection throws {@code EPIPE} or
  * {@code ECONNRESET}, never raises {@code SIGPIPE}.
  *
+ * <p><b>Drain detection</b> ({@link #setDrainDetection}, opt-in, Linux): the kernel says with each read
+ * whether anything is left, so an edge-triggered loop can skip the read that would block.
+ *
  * <p><b>Windows.</b> The stream is a Winsock {@code SOCKET} ({@link #rawHandle()}); Winsock errors carry
  * the portable names above ({@code WSAECONNREFUSED} is {@code ECONNREFUSED}) with the Winsock name in the
  * message. A read or write that would block re-arms the stream's edge-triggered IOCP registration, so
@@ -76,6 +79,9 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
     private final boolean v6;
     /** The peer, known from accept; null for a stream from {@link #connect} (then {@code getpeername}). */
     private final InetSocketAddress acceptedPeer;
+    /** {@link #setDrainDetection}: reads go through {@link SocketSystem#readDetectingDrain}. */
+    private boolean drainDetection;
+    private boolean lastReadDrained;
 
     TcpStream(long handle, boolean v6) {
         this(handle, v6, null);
@@ -135,7 +141,14 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
     public int read(ByteBuffer dst) throws IOException {
         long h = fd.acquire();
         try {
-            int n = SYS.read(h, dst, false);
+            int n;
+            if (drainDetection) {
+                long r = SYS.readDetectingDrain(h, dst);
+                n = (int) r;
+                lastReadDrained = (r >>> 32) != 0;
+            } else {
+                n = SYS.read(h, dst, false);
+            }
             if (NetSocket.REARMS && n == 0 && dst.hasRemaining()) {
                 fd.wouldBlock(Interest.READABLE);
             }
@@ -143,6 +156,71 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
         } finally {
             fd.release();
         }
+    }
+
+    /**
+     * Turns drain detection on or off (off by default; Linux only): with it on, {@link #read(ByteBuffer)}
+     * also learns from the kernel whether it left anything queued, and {@link #lastReadDrained()} says so,
+     * so an edge-triggered loop can stop reading without the read that would only return 0:
+     *
+     * <pre>{@code
+     * stream.setDrainDetection(true);
+     * // on each readable edge event:
+     * boolean mayStop = !event.isError() && !event.isReadClosed();
+     * int n;
+     * while ((n = stream.read(buffer)) > 0) {
+     *     ...                                                // use the bytes
+     *     if (mayStop && stream.lastReadDrained()) break;    // nothing more: the next data raises an event
+     * }
+     * }</pre>
+     *
+     * <p>It is the kernel's count ({@code TCP_INQ}), not "a short read means drained": a read stops short
+     * at the urgent mark ({@link #sendUrgent}) and in front of a FIN, and a heap buffer moves at most
+     * 64 KiB per call, so a short read alone proves nothing. The count includes the urgent byte and the
+     * bytes after the mark, and a received FIN (so end of stream is still read), so none of these is ever
+     * reported as drained. Each read stays one system call ({@code recvmsg} instead of {@code recv}) and
+     * allocates nothing.
+     *
+     * <p><b>Errors are not counted.</b> A reset that arrived with data leaves the data readable and the
+     * count at 0 once it is read (measured on Linux 6.18: data, then {@code ECONNRESET} on the next
+     * read); the reset is announced in the event that was collected after it ({@link io.jmio.poll.Event#isError()},
+     * {@link io.jmio.poll.Event#isReadClosed()}) and in no later one. So on an event that reports an error or
+     * read-closed, read until -1 or an exception, as the loop above does.
+     *
+     * @param on true to turn it on
+     * @return this
+     * @throws UnsupportedOperationException off Linux (on Windows, IOCP re-arms an edge-triggered
+     *                                       registration only after a read would block, so skipping that
+     *                                       read would lose events), or before Linux 4.18
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public TcpStream setDrainDetection(boolean on) throws IOException {
+        long h = fd.acquire();
+        try {
+            SYS.drainDetection(h, on);
+            drainDetection = on;
+            lastReadDrained = false;
+        } finally {
+            fd.release();
+        }
+        return this;
+    }
+
+    /** @return whether drain detection ({@link #setDrainDetection}) is on */
+    public boolean drainDetection() {
+        return drainDetection;
+    }
+
+    /**
+     * @return true if drain detection is on and the last {@link #read(ByteBuffer)} returned data and left
+     *         nothing queued in the kernel: a further read would return 0, and anything that arrives from
+     *         now on raises a new edge event. False after a read that returned 0 or -1, after a read that
+     *         left bytes queued (more data, the urgent byte, a FIN), after a scattering read (it does not
+     *         ask), and while the mode is off. It speaks of data only: a pending reset is not counted (see
+     *         {@link #setDrainDetection})
+     */
+    public boolean lastReadDrained() {
+        return lastReadDrained;
     }
 
     /**
@@ -166,6 +244,7 @@ public final class TcpStream implements Source, ByteChannel, ScatteringByteChann
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         long h = fd.acquire();
         try {
+            lastReadDrained = false;
             long n = SYS.read(h, dsts, offset, length);
             if (NetSocket.REARMS && n == 0) {
                 fd.wouldBlock(Interest.READABLE);

@@ -93,6 +93,20 @@ public final class PosixSockets extends SocketSystem {
     }
 
     @Override
+    public void drainDetection(long s, boolean on) throws IOException {
+        if (on) {
+            DrainAwareRead.enable((int) s, true);
+        } else if (Platform.current() == Platform.LINUX) {
+            DrainAwareRead.disable((int) s, true);
+        }
+    }
+
+    @Override
+    public long readDetectingDrain(long s, ByteBuffer dst) throws IOException {
+        return DrainAwareRead.read((int) s, dst); // the same packing: low 32 bits the result, bit 32 drained
+    }
+
+    @Override
     public int write(long s, ByteBuffer src) throws IOException {
         return SocketIo.write((int) s, SocketIo.Kind.SOCKET, src, 0);
     }

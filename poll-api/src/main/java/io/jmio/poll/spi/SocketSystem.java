@@ -279,6 +279,38 @@ public abstract class SocketSystem {
     public abstract long write(long s, ByteBuffer[] srcs, int offset, int length) throws IOException;
 
     /**
+     * Turns drain detection on or off for a connected TCP socket: with it on, {@link #readDetectingDrain}
+     * can say whether a read left the receive queue empty. The default refuses: a system either counts
+     * what is left (Linux: {@code TCP_INQ}) or does not offer the mode; on Windows it must not, since an
+     * edge-triggered IOCP registration is re-armed only by a read that would block.
+     *
+     * @param s  a connected stream socket
+     * @param on true to turn it on
+     * @throws UnsupportedOperationException where the system cannot count what a read leaves
+     * @throws IOException                   from the call that sets it
+     */
+    public void drainDetection(long s, boolean on) throws IOException {
+        throw new UnsupportedOperationException("drain detection is not available with " + name()
+                + (handlesAreFileDescriptors() ? "" : ": IOCP re-arms an edge-triggered registration only after a read"
+                + " would block"));
+    }
+
+    /**
+     * A read, on a socket with {@link #drainDetection} on, that also says whether the receive queue was empty
+     * after it.
+     *
+     * @param s   the socket
+     * @param dst a buffer
+     * @return the read's result (as {@link #read(long, ByteBuffer, boolean)}) in the low 32 bits; bit 32 set
+     *         if the read returned data and nothing was left queued
+     * @throws UnsupportedOperationException where {@link #drainDetection} is refused
+     * @throws IOException                   e.g. {@code ECONNRESET}
+     */
+    public long readDetectingDrain(long s, ByteBuffer dst) throws IOException {
+        throw new UnsupportedOperationException("drain detection is not available with " + name());
+    }
+
+    /**
      * @param s a connected stream socket
      * @param b the byte to send out of band
      * @return true if sent, false if it would block

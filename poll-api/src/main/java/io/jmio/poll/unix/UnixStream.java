@@ -7,6 +7,7 @@ import io.jmio.poll.Token;
 import io.jmio.poll.Trigger;
 import io.jmio.poll.net.Shutdown;
 import io.jmio.poll.posix.Adoption;
+import io.jmio.poll.posix.DrainAwareRead;
 import io.jmio.poll.posix.OwnedFd;
 import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.SocketConstants;
@@ -42,6 +43,9 @@ import java.util.Set;
  * {@link GatheringByteChannel} (non-blocking: 0 means would block), so code written against
  * {@code java.nio.channels} takes it.
  *
+ * <p><b>Drain detection</b> ({@link #setDrainDetection}, opt-in, Linux 6.17+): the kernel says with each
+ * read whether anything is left, so an edge-triggered loop can skip the read that would block.
+ *
  * <p>Portability: Unix only.
  *
  * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
@@ -51,6 +55,9 @@ import java.util.Set;
  */
 public final class UnixStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
     private final OwnedFd fd;
+    /** {@link #setDrainDetection}: reads go through {@link DrainAwareRead}. */
+    private boolean drainDetection;
+    private boolean lastReadDrained;
 
     UnixStream(int fd) {
         this.fd = new OwnedFd(fd);
@@ -95,10 +102,70 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
     public int read(ByteBuffer dst) throws IOException {
         int h = fd.acquireFd();
         try {
+            if (drainDetection) {
+                long r = DrainAwareRead.read(h, dst);
+                lastReadDrained = DrainAwareRead.drained(r);
+                return DrainAwareRead.bytes(r);
+            }
             return SocketIo.read(h, SocketIo.Kind.SOCKET, dst, 0);
         } finally {
             fd.release();
         }
+    }
+
+    /**
+     * Turns drain detection on or off (off by default; Linux 6.17+, {@code SO_INQ}): with it on,
+     * {@link #read(ByteBuffer)} also learns from the kernel whether it left anything queued, and
+     * {@link #lastReadDrained()} says so, so an edge-triggered loop can stop without the read that would
+     * return 0 (the loop is shown on {@link io.jmio.poll.net.TcpStream#setDrainDetection}).
+     *
+     * <p>It is the kernel's count, not "a short read means drained": a Unix stream read stops after a
+     * message that carried descriptors ({@code SCM_RIGHTS}), at a change of writer when
+     * {@code SO_PASSCRED} is on, and in front of a peer's {@code MSG_OOB} byte; a heap buffer moves at
+     * most 64 KiB per call. The count covers all of these. Descriptors that arrive with {@code SCM_RIGHTS}
+     * are closed, as a plain read lets the kernel discard them. Each read stays one system call
+     * ({@code recvmsg}) and allocates nothing.
+     *
+     * <p><b>End of stream is not counted</b> ({@code unix_inq_len} counts bytes only, where TCP's count
+     * includes the FIN): a peer's shutdown or close that came before the event was collected is reported
+     * in that event ({@link io.jmio.poll.Event#isReadClosed()}) and in no later one, so on such an event (or
+     * one reporting an error) read until -1 rather than stopping at a drained report, as the loop on
+     * {@link io.jmio.poll.net.TcpStream#setDrainDetection} does. A shutdown after the event raises a new one.
+     *
+     * @param on true to turn it on
+     * @return this
+     * @throws UnsupportedOperationException off Linux, or before Linux 6.17 (no {@code SO_INQ})
+     * @throws IOException                   from {@code setsockopt}, or if closed
+     */
+    public UnixStream setDrainDetection(boolean on) throws IOException {
+        int h = fd.acquireFd();
+        try {
+            if (on) {
+                DrainAwareRead.enable(h, false);
+            } else if (drainDetection) {
+                DrainAwareRead.disable(h, false);
+            }
+            drainDetection = on;
+            lastReadDrained = false;
+        } finally {
+            fd.release();
+        }
+        return this;
+    }
+
+    /** @return whether drain detection ({@link #setDrainDetection}) is on */
+    public boolean drainDetection() {
+        return drainDetection;
+    }
+
+    /**
+     * @return true if drain detection is on and the last {@link #read(ByteBuffer)} returned data and left
+     *         no data queued: a further read would return 0 (or -1 after a shutdown the last event reported
+     *         as read-closed), and anything written from now on raises a new edge event. False after a read that returned 0 or -1 or left bytes queued, after a
+     *         scattering read, and while the mode is off
+     */
+    public boolean lastReadDrained() {
+        return lastReadDrained;
     }
 
     /**
@@ -125,6 +192,7 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         int h = fd.acquireFd();
         try {
+            lastReadDrained = false;
             return SocketIo.read(h, SocketIo.Kind.SOCKET, dsts, offset, length);
         } finally {
             fd.release();

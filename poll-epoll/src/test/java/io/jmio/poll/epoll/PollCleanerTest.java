@@ -6,6 +6,8 @@ import io.jmio.poll.Poll;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -24,11 +26,13 @@ class PollCleanerTest {
     @Test
     void shouldCloseAnUnreachableUnclosedPoll() throws IOException {
         int before = openFds();
+        List<Poll> polls = new ArrayList<>(); // reachable until counted: a collection meanwhile must not close them
         for (int i = 0; i < POLLS; i++) {
-            Poll.open(new EpollBackend()); // dropped unclosed: two descriptors each
+            polls.add(Poll.open(new EpollBackend())); // to be dropped unclosed: two descriptors each
         }
         int leaked = openFds() - before;
         assertTrue(leaked >= 2 * POLLS, "the polls hold their descriptors while reachable: " + leaked);
+        polls.clear();
         int now = leaked;
         // The cleaner runs after a collection, on its own thread: wait for it, bounded.
         for (long end = System.nanoTime() + 20_000_000_000L; now >= POLLS && System.nanoTime() < end; ) {

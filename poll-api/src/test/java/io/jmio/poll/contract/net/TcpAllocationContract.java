@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Steady-state reads and writes on registered streams allocate nothing, heap or direct. */
@@ -37,6 +38,7 @@ public abstract class TcpAllocationContract {
             in.clear();
             sink += pair.server.read(in);
             sink += pair.server.read(in);  // would block: 0
+            sink += pair.server.lastReadDrained() ? 1 : 0;
             gather[0].clear();
             gather[1].clear();
             sink += pair.server.write(gather);
@@ -47,7 +49,18 @@ public abstract class TcpAllocationContract {
     }
 
     private long measure(boolean direct) throws IOException {
+        return measure(direct, false);
+    }
+
+    private long measure(boolean direct, boolean drainDetection) throws IOException {
         try (TcpPair pair = TcpPair.open(backend()); Poll poll = Poll.open(backend())) {
+            if (drainDetection) {
+                try {
+                    pair.server.setDrainDetection(true);
+                } catch (UnsupportedOperationException e) {
+                    Assumptions.abort("no drain detection here: " + e.getMessage());
+                }
+            }
             poll.registry().register(pair.server, Token.of(1), Interest.READABLE);
             poll.registry().register(pair.client, Token.of(2), Interest.READABLE.add(Interest.WRITABLE));
             Events events = Events.withCapacity(8);
@@ -81,6 +94,13 @@ public abstract class TcpAllocationContract {
     void shouldAllocateNothingReadingAndWritingDirectBuffers() throws IOException {
         assertTrue(THREADS.isThreadAllocatedMemorySupported());
         assertEquals(0, measure(true), "bytes allocated by the quietest of three windows of " + CALLS + " rounds of write/poll/read");
+        assertTrue(sink > 0);
+    }
+
+    @Test
+    void shouldAllocateNothingReadingWithDrainDetection() throws IOException {
+        assertEquals(0, measure(true, true), "direct buffers, drain detection on (recvmsg and its control message)");
+        assertEquals(0, measure(false, true), "heap buffers, drain detection on");
         assertTrue(sink > 0);
     }
 

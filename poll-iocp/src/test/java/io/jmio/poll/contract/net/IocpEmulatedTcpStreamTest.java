@@ -28,6 +28,20 @@ class IocpEmulatedTcpStreamTest extends TcpStreamContract {
         return new EmulatedIocpBackend();
     }
 
+    /**
+     * An edge-triggered IOCP registration is re-armed only by an operation that would block, so a loop that
+     * stopped at a "drained" report would never hear from the socket again: the mode is refused on Windows.
+     */
+    @Test
+    void shouldRefuseDrainDetection() throws Exception {
+        try (TcpPair pair = TcpPair.open(backend())) {
+            UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnsupportedOperationException.class, () -> pair.server.setDrainDetection(true));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("IOCP"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(pair.server.drainDetection());
+        }
+    }
+
     @Override
     @Test
     @Disabled("write-closed comes from AFD_POLL_ABORT (a reset) on IOCP; a graceful close of both halves is "

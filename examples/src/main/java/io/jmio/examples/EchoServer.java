@@ -37,6 +37,7 @@ public final class EchoServer implements ExampleServer {
     private final TcpListener listener;
     private final Waker waker;
     private final Slab<Connection> connections = new Slab<>();
+    private final AcceptRetry acceptRetry = new AcceptRetry();
     private volatile boolean stopping;
 
     /** One client: its stream and the bytes read but not yet written back. */
@@ -90,7 +91,7 @@ public final class EchoServer implements ExampleServer {
     public void run() throws IOException {
         Events events = Events.withCapacity(256);
         while (!stopping) {
-            poll.poll(events, null);
+            poll.poll(events, acceptRetry.pollTimeout());
             for (Event event : events) {
                 long token = event.token();
                 if (token == LISTENER.value()) {
@@ -103,7 +104,15 @@ public final class EchoServer implements ExampleServer {
                     }
                 }
             }
+            if (acceptRetry.backlogged()) {
+                accept(); // an edge-triggered listener will not report the waiting connections again
+            }
         }
+    }
+
+    /** @return how many accepts failed (e.g. {@code EMFILE}); each is retried without waiting for an event */
+    public long acceptFailures() {
+        return acceptRetry.failures();
     }
 
     private void accept() throws IOException {
@@ -112,16 +121,17 @@ public final class EchoServer implements ExampleServer {
             try {
                 stream = listener.accept();
             } catch (java.net.SocketException e) {
-                System.err.println("accept failed, still listening: " + e.getMessage());  // e.g. EMFILE
+                acceptRetry.failed(e); // e.g. EMFILE: the connection stays queued; run() retries
                 return;
             }
             if (stream == null) {
+                acceptRetry.drained();
                 return;
             }
             // Replies go out at once: with Nagle's algorithm a small reply waits for the ACK of the one before.
             stream.setNoDelay(true);
             long token = FIRST_CONNECTION + connections.add(new Connection(stream));
-            poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
+            poll.registry().register(stream, token, Interest.READABLE.add(Interest.WRITABLE)); // a long: no Token made
         }
     }
 

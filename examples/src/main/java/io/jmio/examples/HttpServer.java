@@ -44,6 +44,7 @@ public final class HttpServer implements ExampleServer {
     private final TcpListener listener;
     private final Waker waker;
     private final Slab<HttpConnection> connections = new Slab<>();
+    private final AcceptRetry acceptRetry = new AcceptRetry();
     private volatile boolean stopping;
 
     /**
@@ -66,7 +67,7 @@ public final class HttpServer implements ExampleServer {
     public void run() throws IOException {
         Events events = Events.withCapacity(1024);
         while (!stopping) {
-            poll.poll(events, null);
+            poll.poll(events, acceptRetry.pollTimeout());
             for (Event event : events) {
                 long token = event.token();
                 if (token == LISTENER.value()) {
@@ -79,7 +80,15 @@ public final class HttpServer implements ExampleServer {
                     }
                 }
             }
+            if (acceptRetry.backlogged()) {
+                accept(); // an edge-triggered listener will not report the waiting connections again
+            }
         }
+    }
+
+    /** @return how many accepts failed (e.g. {@code EMFILE}); each is retried without waiting for an event */
+    public long acceptFailures() {
+        return acceptRetry.failures();
     }
 
     private void accept() throws IOException {
@@ -88,15 +97,16 @@ public final class HttpServer implements ExampleServer {
             try {
                 stream = listener.accept();
             } catch (java.net.SocketException e) {
-                System.err.println("accept failed, still listening: " + e.getMessage());
+                acceptRetry.failed(e); // e.g. EMFILE: the connection stays queued; run() retries
                 return;
             }
             if (stream == null) {
+                acceptRetry.drained();
                 return;
             }
             stream.setNoDelay(true);
             long token = FIRST_CONNECTION + connections.add(new HttpConnection(stream));
-            poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
+            poll.registry().register(stream, token, Interest.READABLE.add(Interest.WRITABLE)); // a long: no Token made
         }
     }
 

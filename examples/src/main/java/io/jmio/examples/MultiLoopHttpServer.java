@@ -5,7 +5,6 @@ import io.jmio.poll.Events;
 import io.jmio.poll.Interest;
 import io.jmio.poll.Poll;
 import io.jmio.poll.Token;
-import io.jmio.poll.Trigger;
 import io.jmio.poll.Waker;
 import io.jmio.poll.net.SocketConfig;
 import io.jmio.poll.net.TcpListener;
@@ -111,6 +110,7 @@ public final class MultiLoopHttpServer implements ExampleServer {
         final TcpListener listener;
         final Slab<HttpConnection> connections = new Slab<>();
         final Queue<TcpStream> inbox = new ConcurrentLinkedQueue<>();
+        final AcceptRetry acceptRetry = new AcceptRetry();
         int next;                               // HANDOFF: the loop the next connection goes to
 
         Loop(int index, TcpListener listener) throws IOException {
@@ -119,9 +119,10 @@ public final class MultiLoopHttpServer implements ExampleServer {
             Poll p = Poll.open();
             try {
                 if (listener != null) {
-                    // Level-triggered: after an accept that fails (EMFILE), the pending connections are
-                    // reported again on the next poll; an edge would not come back until a new one arrived.
-                    p.registry().register(listener, LISTENER, Interest.READABLE, Trigger.LEVEL);
+                    // Edge-triggered: after an accept that fails (EMFILE) no edge announces the connections
+                    // still queued, so run() retries by itself (AcceptRetry). A level trigger would announce
+                    // them on every poll, and so spin while the shortage lasts.
+                    p.registry().register(listener, LISTENER, Interest.READABLE);
                 }
                 this.waker = new Waker(p.registry(), WAKER);
             } catch (IOException | RuntimeException e) {
@@ -137,7 +138,7 @@ public final class MultiLoopHttpServer implements ExampleServer {
         void run() throws IOException {
             Events events = Events.withCapacity(1024);
             while (!stopping) {
-                poll.poll(events, null);
+                poll.poll(events, acceptRetry.pollTimeout());
                 for (Event event : events) {
                     long token = event.token();
                     if (token == LISTENER.value()) {
@@ -155,6 +156,9 @@ public final class MultiLoopHttpServer implements ExampleServer {
                         }
                     }
                 }
+                if (acceptRetry.backlogged()) {
+                    accept();
+                }
             }
         }
 
@@ -164,10 +168,11 @@ public final class MultiLoopHttpServer implements ExampleServer {
                 try {
                     stream = listener.accept();
                 } catch (IOException e) {
-                    System.err.println("accept failed, still listening: " + e.getMessage());
-                    return;   // e.g. EMFILE: the listener is level-triggered, so the next poll tries again
+                    acceptRetry.failed(e); // e.g. EMFILE: the connection stays queued; run() retries
+                    return;
                 }
                 if (stream == null) {
+                    acceptRetry.drained();
                     return;
                 }
                 Loop target = mode == Mode.HANDOFF ? loops[next++ % loops.length] : this;
@@ -184,7 +189,7 @@ public final class MultiLoopHttpServer implements ExampleServer {
             accepted.incrementAndGet(index);
             stream.setNoDelay(true);
             long token = FIRST_CONNECTION + connections.add(new HttpConnection(stream));
-            poll.registry().register(stream, Token.of(token), Interest.READABLE.add(Interest.WRITABLE));
+            poll.registry().register(stream, token, Interest.READABLE.add(Interest.WRITABLE)); // a long: no Token made
         }
 
         void close() throws IOException {

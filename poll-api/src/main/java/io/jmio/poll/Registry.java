@@ -9,16 +9,24 @@ import java.util.Objects;
  * Registers {@link Source}s with a {@link Poll}: the half of a poll that other threads may use.
  *
  * <p>{@link #register} ties a source to a {@link Token}, an {@link Interest} and a {@link Trigger}
- * mode (edge-triggered unless asked otherwise). {@link #reregister} replaces all three at once, as if
- * the source were registered afresh. {@link #deregister} stops its events: once it returns, no later
- * {@link Poll#poll} reports the source, even if data arrives.
+ * mode (edge-triggered unless asked otherwise). The four-argument {@link #reregister} replaces all
+ * three at once, as if the source were registered afresh; the three-argument one replaces the token
+ * and interest and keeps the trigger mode. {@link #deregister} stops its events: once it returns, no
+ * later {@link Poll#poll} reports the source, even if data arrives.
  *
  * <pre>{@code
  * Registry registry = poll.registry();
  * registry.register(source, Token.of(7), Interest.READABLE);                  // edge-triggered
  * registry.reregister(source, Token.of(8), Interest.WRITABLE, Trigger.LEVEL); // all replaced
+ * registry.reregister(source, 9, Interest.READABLE);                          // still level-triggered
  * registry.deregister(source);
  * }</pre>
+ *
+ * <p><b>Tokens as numbers.</b> Every method taking a {@link Token} has an overload taking the token's
+ * {@code long} value. {@link Token#of} caches 0 to 255 only, so code that registers connections under
+ * larger numbers (a slab index plus an offset, say) should use the {@code long} overloads: they pass
+ * the number down to the kernel's user-data field without creating a {@code Token}, and allocate
+ * nothing for jmio's own sources (see {@link Source} for sources written outside jmio).
  *
  * <p>Errors: registering a source twice fails with {@code EEXIST} ("already registered");
  * reregistering or deregistering one that is not registered with {@code ENOENT} ("not registered");
@@ -64,7 +72,45 @@ public final class Registry {
     }
 
     /**
-     * Replaces the token and interest of a registered source, edge-triggered.
+     * Registers {@code source} edge-triggered, with the token as a number: no {@link Token} is created.
+     *
+     * @param source    the source to register
+     * @param token     the token value its events will carry
+     * @param interests the readiness to report
+     * @throws IOException if the kernel refuses, e.g. {@code EEXIST} when already registered
+     */
+    public void register(Source source, long token, Interest interests) throws IOException {
+        register(source, token, interests, Trigger.EDGE);
+    }
+
+    /**
+     * Registers {@code source} with the given trigger mode, with the token as a number: no
+     * {@link Token} is created.
+     *
+     * @param source    the source to register
+     * @param token     the token value its events will carry
+     * @param interests the readiness to report
+     * @param trigger   edge, level or oneshot
+     * @throws IOException if the kernel refuses, e.g. {@code EEXIST} when already registered
+     */
+    public void register(Source source, long token, Interest interests, Trigger trigger) throws IOException {
+        check(source, interests);
+        Objects.requireNonNull(trigger, "trigger");
+        source.register(this, token, interests, trigger);
+    }
+
+    /**
+     * Replaces the token and interest of a registered source and <em>keeps its trigger mode</em>: a
+     * oneshot registration stays oneshot (and is armed again), a level-triggered one stays level, an
+     * edge-triggered one edge. Use {@link #reregister(Source, Token, Interest, Trigger)} to change the
+     * mode.
+     *
+     * <p>Why it keeps the mode: this form used to mean "edge-triggered", so that re-arming a oneshot
+     * registration with it silently turned it into an edge-triggered one, which then reported every
+     * new edge (mio has no trigger modes, so it has no such trap). Each backend knows the mode of a
+     * registration it holds without any allocation (epoll in a table indexed by descriptor, kqueue and
+     * io_uring in their registration tables, IOCP in the socket's state); a source that was never registered with
+     * this poll fails with {@code ENOENT}, as before.
      *
      * @param source    a registered source
      * @param token     the new token
@@ -72,7 +118,9 @@ public final class Registry {
      * @throws IOException if the kernel refuses, e.g. {@code ENOENT} when not registered
      */
     public void reregister(Source source, Token token, Interest interests) throws IOException {
-        reregister(source, token, interests, Trigger.EDGE);
+        check(source, interests);
+        Objects.requireNonNull(token, "token");
+        source.reregister(this, token, interests, null);
     }
 
     /**
@@ -87,6 +135,36 @@ public final class Registry {
      */
     public void reregister(Source source, Token token, Interest interests, Trigger trigger) throws IOException {
         check(source, token, interests, trigger);
+        source.reregister(this, token, interests, trigger);
+    }
+
+    /**
+     * As {@link #reregister(Source, Token, Interest)}, keeping the trigger mode, with the token as a
+     * number: no {@link Token} is created.
+     *
+     * @param source    a registered source
+     * @param token     the new token value
+     * @param interests the new interest
+     * @throws IOException if the kernel refuses, e.g. {@code ENOENT} when not registered
+     */
+    public void reregister(Source source, long token, Interest interests) throws IOException {
+        check(source, interests);
+        source.reregister(this, token, interests, null);
+    }
+
+    /**
+     * As {@link #reregister(Source, Token, Interest, Trigger)}, with the token as a number: no
+     * {@link Token} is created.
+     *
+     * @param source    a registered source
+     * @param token     the new token value
+     * @param interests the new interest
+     * @param trigger   the new trigger mode
+     * @throws IOException if the kernel refuses, e.g. {@code ENOENT} when not registered
+     */
+    public void reregister(Source source, long token, Interest interests, Trigger trigger) throws IOException {
+        check(source, interests);
+        Objects.requireNonNull(trigger, "trigger");
         source.reregister(this, token, interests, trigger);
     }
 
@@ -143,10 +221,14 @@ public final class Registry {
     }
 
     private static void check(Source source, Token token, Interest interests, Trigger trigger) {
-        Objects.requireNonNull(source, "source");
+        check(source, interests);
         Objects.requireNonNull(token, "token");
-        Objects.requireNonNull(interests, "interests");
         Objects.requireNonNull(trigger, "trigger");
+    }
+
+    private static void check(Source source, Interest interests) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(interests, "interests");
     }
 
     @Override

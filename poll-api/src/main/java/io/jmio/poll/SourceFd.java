@@ -43,12 +43,22 @@ public final class SourceFd implements Source {
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        selector(registry).register(fd, token.value(), interests.bits(), trigger);
+        register(registry, token.value(), interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        selector(registry).reregister(fd, token.value(), interests.bits(), trigger);
+        reregister(registry, token.value(), interests, trigger);
+    }
+
+    @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        selector(registry).register(fd, token, interests.bits(), trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        selector(registry).reregister(fd, token, interests.bits(), trigger);
     }
 
     @Override

@@ -54,12 +54,22 @@ public final class SourceSocket implements Source {
 
     @Override
     public void register(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        selector(registry).register(socket, token.value(), interests.bits(), trigger);
+        register(registry, token.value(), interests, trigger);
     }
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
-        selector(registry).reregister(socket, token.value(), interests.bits(), trigger);
+        reregister(registry, token.value(), interests, trigger);
+    }
+
+    @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        selector(registry).register(socket, token, interests.bits(), trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        selector(registry).reregister(socket, token, interests.bits(), trigger);
     }
 
     @Override

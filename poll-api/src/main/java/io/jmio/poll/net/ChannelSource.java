@@ -104,6 +104,18 @@ public final class ChannelSource implements Source {
     }
 
     @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        checkOpen();
+        source.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        checkOpen();
+        source.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
     public void deregister(Registry registry) throws IOException {
         checkOpen();
         source.deregister(registry);

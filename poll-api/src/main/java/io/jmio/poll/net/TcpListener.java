@@ -43,9 +43,41 @@ import java.util.Set;
  * Accepted streams are non-blocking and close-on-exec too.
  *
  * <p>Errors: {@code EMFILE}/{@code ENFILE} from accept are thrown as a {@link java.net.SocketException}
- * ({@link io.jmio.poll.SyscallSocketException}, with the errno); the
- * listener stays usable and accepts again once descriptors are free. After {@link #close()} every
- * operation throws {@link java.nio.channels.ClosedChannelException}.
+ * ({@link io.jmio.poll.SyscallSocketException}, with the errno); the listener stays usable, and the
+ * connection stays queued in the backlog, so a later {@link #accept()} succeeds once descriptors are
+ * free. After {@link #close()} every operation throws {@link java.nio.channels.ClosedChannelException}.
+ *
+ * <p><b>Running out of descriptors, edge-triggered.</b> An edge-triggered listener (the default) is
+ * reported readable once, when the backlog stops being empty. If the accept loop stops at
+ * {@code EMFILE}, the connections left in the backlog never produce another event: a loop that waits
+ * for the listener's next event hears nothing until a <em>new</em> client connects, and under a steady
+ * shortage the backlog starves (freeing descriptors does not make the kernel report it again). So
+ * after {@code EMFILE}/{@code ENFILE}, remember that the backlog is not drained and call
+ * {@link #accept()} again by yourself, without waiting for an event: poll with a short timeout (tens of
+ * milliseconds) while the flag is set and retry after every poll, until {@code accept} returns null:
+ *
+ * <pre>{@code
+ * boolean backlogged = false;
+ * while (running) {
+ *     poll.poll(events, backlogged ? Duration.ofMillis(50) : null);
+ *     for (Event e : events) { ... if (e.token() == LISTENER) backlogged = true; ... }
+ *     if (backlogged) {
+ *         try {
+ *             TcpStream s;
+ *             while ((s = listener.accept()) != null) { register(s); }
+ *             backlogged = false;                              // drained: wait for the next edge
+ *         } catch (SocketException e) {                        // EMFILE: still backlogged, retry later
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The alternatives: register the listener {@link io.jmio.poll.Trigger#LEVEL level-triggered}, so
+ * every poll reports the waiting backlog again (simple, but while the shortage lasts every poll returns
+ * at once: the loop spins, so back off there too); or keep a reserve descriptor (e.g. one opened on
+ * {@code /dev/null}) and on {@code EMFILE} close it, accept and close the connection at once, and open
+ * the reserve again, which sheds clients instead of keeping them waiting. The examples' servers
+ * ({@code EchoServer}, {@code HttpServer}, {@code MultiLoopHttpServer}) use the retry above.
  *
  * <p>Threading: not thread-safe; use it from one thread at a time, except {@link #close()}, which is
  * safe from any thread at any time (an operation in flight finishes first; the last one out
@@ -132,7 +164,9 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
      * Accepts one pending connection.
      *
      * @return the connection, or null if none is pending (would block)
-     * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
+     * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable, and an
+     *         edge-triggered registration will not report the connections still queued again: retry
+     *         this call without waiting for an event (see "Running out of descriptors" above)
      */
     public TcpStream accept() throws IOException {
         long h = fd.acquire();
@@ -305,6 +339,16 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        fd.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
         fd.reregister(registry, token, interests, trigger);
     }
 

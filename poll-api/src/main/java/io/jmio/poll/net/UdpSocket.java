@@ -588,6 +588,16 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
     public void deregister(Registry registry) throws IOException {
         fd.deregister(registry);
     }

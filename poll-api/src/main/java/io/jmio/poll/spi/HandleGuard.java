@@ -200,6 +200,17 @@ public abstract class HandleGuard {
      * @throws IllegalStateException if registered with another poll that is still open
      */
     public final void register(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
+        register(r, token.value(), interests, trigger);
+    }
+
+    /**
+     * Registers the handle as {@link #source()}, inside the guard, with the token as a number (nothing
+     * is allocated).
+     *
+     * @throws IOException           from the backend, or {@link ClosedChannelException} if closed
+     * @throws IllegalStateException if registered with another poll that is still open
+     */
+    public final void register(Registry r, long token, Interest interests, Trigger trigger) throws IOException {
         acquire();
         try {
             Registry current = registry;
@@ -224,6 +235,16 @@ public abstract class HandleGuard {
      * @throws IOException from the backend, or {@link ClosedChannelException} if closed
      */
     public final void reregister(Registry r, Token token, Interest interests, Trigger trigger) throws IOException {
+        reregister(r, token.value(), interests, trigger);
+    }
+
+    /**
+     * Reregisters the handle, inside the guard, with the token as a number (nothing is allocated); a
+     * null {@code trigger} keeps the registration's trigger mode.
+     *
+     * @throws IOException from the backend, or {@link ClosedChannelException} if closed
+     */
+    public final void reregister(Registry r, long token, Interest interests, Trigger trigger) throws IOException {
         acquire();
         try {
             source().reregister(r, token, interests, trigger);

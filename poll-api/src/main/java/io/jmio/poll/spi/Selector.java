@@ -89,7 +89,8 @@ public abstract class Selector {
      * @param handle    a registered handle
      * @param token     the new token value
      * @param interests the new interest bits
-     * @param trigger   the new trigger mode
+     * @param trigger   the new trigger mode, or null to keep the registration's current one (each
+     *                  backend knows it without allocating: see {@link #implReregister})
      * @throws IOException         from the kernel
      * @throws ClosedPollException if closed
      */
@@ -329,12 +330,16 @@ public abstract class Selector {
     protected abstract void implRegister(long handle, long token, int interests, Trigger trigger) throws IOException;
 
     /**
-     * The kernel side of {@link #reregister}, called with the selector open.
+     * The kernel side of {@link #reregister}, called with the selector open. A null {@code trigger}
+     * keeps the trigger mode the handle was last registered or reregistered with through this
+     * selector (the three-argument {@link io.jmio.poll.Registry#reregister(io.jmio.poll.Source,
+     * io.jmio.poll.Token, io.jmio.poll.Interest) Registry.reregister}); a backend whose kernel cannot be
+     * asked for it keeps it itself, in primitive storage (no allocation on a steady path).
      *
      * @param handle    a registered handle
      * @param token     the new token value
      * @param interests the new interest bits
-     * @param trigger   the new trigger mode
+     * @param trigger   the new trigger mode, or null to keep the current one
      * @throws IOException from the kernel
      */
     protected abstract void implReregister(long handle, long token, int interests, Trigger trigger) throws IOException;

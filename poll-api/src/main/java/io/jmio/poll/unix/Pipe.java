@@ -130,6 +130,16 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
         }
 
         @Override
+        public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+            fd.register(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+            fd.reregister(registry, token, interests, trigger);
+        }
+
+        @Override
         public void deregister(Registry registry) throws IOException {
             fd.deregister(registry);
         }
@@ -206,6 +216,16 @@ public record Pipe(Sender sender, Receiver receiver) implements AutoCloseable {
 
         @Override
         public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+            fd.reregister(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+            fd.register(registry, token, interests, trigger);
+        }
+
+        @Override
+        public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
             fd.reregister(registry, token, interests, trigger);
         }
 

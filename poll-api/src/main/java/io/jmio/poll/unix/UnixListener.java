@@ -79,7 +79,10 @@ public final class UnixListener implements Source, AutoCloseable {
 
     /**
      * @return a connection, or null if none is pending (would block)
-     * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable
+     * @throws IOException e.g. {@code accept4: EMFILE}; the listener remains usable, and an
+     *         edge-triggered registration will not report the connections still queued again: retry
+     *         this call without waiting for an event, as {@link io.jmio.poll.net.TcpListener}'s
+     *         "Running out of descriptors" describes
      */
     public UnixStream accept() throws IOException {
         int h = fd.acquireFd();
@@ -205,6 +208,16 @@ public final class UnixListener implements Source, AutoCloseable {
 
     @Override
     public void reregister(Registry registry, Token token, Interest interests, Trigger trigger) throws IOException {
+        fd.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
         fd.reregister(registry, token, interests, trigger);
     }
 

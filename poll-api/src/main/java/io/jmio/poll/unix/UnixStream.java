@@ -377,6 +377,16 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
     }
 
     @Override
+    public void register(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.register(registry, token, interests, trigger);
+    }
+
+    @Override
+    public void reregister(Registry registry, long token, Interest interests, Trigger trigger) throws IOException {
+        fd.reregister(registry, token, interests, trigger);
+    }
+
+    @Override
     public void deregister(Registry registry) throws IOException {
         fd.deregister(registry);
     }

@@ -156,4 +156,17 @@ public abstract class AllocationContract {
             poll.registry().deregister(source);
         });
     }
+
+    /** Tokens above {@link Token}'s cache (0..255) go down as numbers: nothing is boxed. */
+    @Test
+    void longTokenRegisterReregisterAndDeregisterAllocateNothing() throws IOException {
+        Source source = pipe[0].source();
+        long token = 1_000_000;
+        assertAllocatesNothing("register/reregister/deregister with token " + token, () -> {
+            poll.registry().register(source, token, Interest.READABLE);
+            poll.registry().reregister(source, token + 1, Interest.READABLE, Trigger.LEVEL);
+            poll.registry().reregister(source, token + 2, Interest.READABLE);
+            poll.registry().deregister(source);
+        });
+    }
 }

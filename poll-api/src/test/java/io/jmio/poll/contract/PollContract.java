@@ -219,6 +219,42 @@ public abstract class PollContract {
         Expect.noEvents(poll, events);
     }
 
+    /**
+     * The three-argument reregister keeps the trigger: a oneshot registration re-armed with it reports
+     * once more and then stays silent, where an edge-triggered one (what this form used to switch it
+     * to) would report the next write too.
+     */
+    @Test
+    void threeArgumentReregisterKeepsOneshot() throws IOException {
+        Endpoint[] p = pipe();
+        Source source = p[0].source();
+        poll.registry().register(source, Token.of(4), Interest.READABLE, Trigger.ONESHOT);
+        p[1].write();
+        Expect.events(poll, events, readable(4));
+        poll.registry().reregister(source, Token.of(5), Interest.READABLE);
+        Expect.events(poll, events, readable(5));
+        drainRegistered(p[0]);
+        p[1].write();
+        Expect.noEvents(poll, events);
+        poll.registry().reregister(source, 6L, Interest.READABLE);
+        Expect.events(poll, events, readable(6));
+        Expect.noEvents(poll, events);
+    }
+
+    /** The three-argument reregister keeps a level trigger too (it used to make it edge-triggered). */
+    @Test
+    void threeArgumentReregisterKeepsLevel() throws IOException {
+        Endpoint[] p = pipe();
+        Source source = p[0].source();
+        poll.registry().register(source, Token.of(7), Interest.READABLE, Trigger.LEVEL);
+        p[1].write();
+        Expect.events(poll, events, readable(7));
+        poll.registry().reregister(source, Token.of(8), Interest.READABLE);
+        for (int i = 0; i < 3; i++) {
+            Expect.events(poll, events, readable(8));
+        }
+    }
+
     @Test
     void writableSocketReportsWritable() throws IOException {
         Endpoint[] s = socketPair();

@@ -50,6 +50,8 @@ final class EpollSelector extends Selector {
     /** The timeout of {@code epoll_pwait2}, written by the polling thread before each such wait. */
     private final ByteBuffer timespec = NativeMemory.allocate(TimespecDescriptor.SIZE);
     private final Pointer timespecPointer = EpollNative.timespecPointer(timespec);
+    /** The trigger of each registration, which epoll cannot report back (three-argument reregister). */
+    private final TriggerTable triggers = new TriggerTable();
 
     EpollSelector() throws IOException {
         int ep = EpollNative.epollCreate();
@@ -105,17 +107,26 @@ final class EpollSelector extends Selector {
 
     @Override
     protected void implRegister(long handle, long token, int interests, Trigger trigger) throws IOException {
-        EpollNative.ctl(epfd, EPOLL_CTL_ADD, fd(handle), toEpoll(interests, trigger), token);
+        int fd = fd(handle);
+        EpollNative.ctl(epfd, EPOLL_CTL_ADD, fd, toEpoll(interests, trigger), token);
+        triggers.put(fd, trigger);
     }
 
     @Override
     protected void implReregister(long handle, long token, int interests, Trigger trigger) throws IOException {
-        EpollNative.ctl(epfd, EPOLL_CTL_MOD, fd(handle), toEpoll(interests, trigger), token);
+        int fd = fd(handle);
+        Trigger mode = trigger != null ? trigger : triggers.get(fd);
+        EpollNative.ctl(epfd, EPOLL_CTL_MOD, fd, toEpoll(interests, mode), token);
+        if (trigger != null) {
+            triggers.put(fd, trigger);
+        }
     }
 
     @Override
     protected void implDeregister(long handle) throws IOException {
-        EpollNative.ctl(epfd, EPOLL_CTL_DEL, fd(handle), 0, 0);
+        int fd = fd(handle);
+        EpollNative.ctl(epfd, EPOLL_CTL_DEL, fd, 0, 0);
+        triggers.remove(fd);
     }
 
     private int fd(long handle) {

@@ -204,7 +204,8 @@ final class UringSelector extends Selector {
             if (!table.has(fd)) {
                 throw UringNative.registrationFailure("io_uring(POLL_UPDATE)", Errno.ENOENT, fd, null);
             }
-            table.reregister(fd, toMode(trigger), events, token);
+            // A null trigger (the three-argument reregister) keeps the registration's own mode.
+            table.reregister(fd, trigger != null ? toMode(trigger) : table.mode(fd), events, token);
             table.enqueue(fd, table.is(fd, LIVE) ? UPDATE : ADD);
             kickIfSleeping();
         } finally {

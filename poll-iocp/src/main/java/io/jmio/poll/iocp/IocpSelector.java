@@ -159,7 +159,8 @@ final class IocpSelector extends Selector {
             if (s == null) {
                 throw WindowsErrors.notRegistered("reregister", handle);
             }
-            s.set(token, interests, mask, trigger);
+            // A null trigger (the three-argument reregister) keeps the registration's own.
+            s.set(token, interests, mask, trigger != null ? trigger : s.trigger);
             update(s);
         }
     }

@@ -197,6 +197,9 @@ final class KqueueSelector extends Selector {
             int state = table.state(at);
             int oldFilters = state & KeventChanges.FILTER_BITS;
             Trigger oldTrigger = TRIGGERS[state >>> TRIGGER_SHIFT];
+            if (trigger == null) {
+                trigger = oldTrigger; // the three-argument reregister keeps the registration's trigger
+            }
             int n = KeventChanges.encodeProbe(abi, changes, 0, fd, table.token(at), oldFilters);
             n = KeventChanges.encode(abi, changes, n, fd, token, oldFilters, oldTrigger, bits, trigger);
             int present = submit(fd, n, oldFilters);

@@ -142,6 +142,19 @@ class KqueueSelectorAllocationTest {
                 (n[0] & 2) == 0 ? Interest.READABLE : Interest.WRITABLE, (n[0] & 4) == 0 ? Trigger.EDGE : Trigger.ONESHOT));
     }
 
+    /** The long-token overloads (tokens above Token's cache) and the trigger-keeping reregister. */
+    @Test
+    void shouldRegisterWithLongTokensWithoutAllocating() throws IOException {
+        SourceFd source = new SourceFd(5);
+        long token = 1_000_000;
+        assertAllocatesNothing("register/reregister/deregister with token " + token, () -> {
+            poll.registry().register(source, token, Interest.READABLE);
+            poll.registry().reregister(source, token + 1, Interest.WRITABLE, Trigger.ONESHOT);
+            poll.registry().reregister(source, token + 2, Interest.READABLE);
+            poll.registry().deregister(source);
+        });
+    }
+
     @Test
     void shouldWakeWithoutAllocatingWithAUserEventOrAPipe() throws IOException {
         Waker waker = new Waker(poll.registry(), Token.of(3));

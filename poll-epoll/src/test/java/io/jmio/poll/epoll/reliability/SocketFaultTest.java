@@ -307,6 +307,54 @@ class SocketFaultTest {
     }
 
     /**
+     * Review D3, the kernel fact behind {@code TcpListener}'s advice on running out of descriptors: the
+     * listener's readiness is spent on an accept that fails with {@code EMFILE}; once descriptors are
+     * free again, an edge-triggered listener is not reported again although the connection is still
+     * queued (a loop waiting for its next event would wait for a new client), and the recommended
+     * retry, an accept without an event, takes the connection. A level-triggered listener is reported
+     * again.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Trigger.class, names = {"EDGE", "LEVEL"})
+    void afterEmfileOnlyALevelTriggeredListenerIsReportedAgainAndAnAcceptRetryTakesTheConnection(Trigger trigger)
+            throws Exception {
+        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(Loopback.anyPort())) {
+            Events events = Events.withCapacity(8);
+            long token = 1_000_000;
+            poll.registry().register(listener, token, Interest.READABLE, trigger);
+            // Classes the shortage path needs are loaded while descriptors, which class loading takes, are free.
+            io.jmio.poll.spi.SyscallErrors.socketError("accept4", io.jmio.poll.posix.Errno.EMFILE, "EMFILE", "class loading");
+            try (TcpStream warmUp = TcpStream.connect(listener.localAddress())) {
+                Expect.events(poll, events, Expect.readable(token));
+                listener.accept().close();
+                assertEquals(null, listener.accept());
+            }
+            Expect.noEvents(poll, events);
+            try (TcpStream client = TcpStream.connect(listener.localAddress())) {
+                List<Integer> fillers = new ArrayList<>();
+                try {
+                    fillUntilEmfile(fillers);
+                    Expect.events(poll, events, Expect.readable(token));
+                    SyscallSocketException emfile = assertThrows(SyscallSocketException.class, listener::accept);
+                    assertEquals("EMFILE", emfile.errnoName());
+                } finally {
+                    for (int fd : fillers) {
+                        Posix.close(fd);
+                    }
+                }
+                if (trigger == Trigger.EDGE) {
+                    Expect.noEvents(poll, events); // the queued connection is not announced again
+                } else {
+                    Expect.events(poll, events, Expect.readable(token));
+                }
+                TcpStream accepted = listener.accept(); // the retry the advice recommends
+                assertNotNull(accepted, "the connection stayed queued through the shortage");
+                accepted.close();
+            }
+        }
+    }
+
+    /**
      * A poll serving 100 live connections is closed by another thread while its owner is blocked in
      * {@code poll} between bursts of data: the owner gets {@link ClosedPollException} promptly, and the
      * sockets, which a Poll does not own, stay open and intact: a new Poll serves every one of them,

@@ -535,8 +535,9 @@ public abstract class CompletionQueue implements AutoCloseable {
 
     /**
      * Queues the cancellation of the request with user data {@code target}.
-     * @param userData the kernel's user data for the request (its slot and generation)
-     * @param target the token of the operation to cancel
+     *
+     * @param userData the kernel's user data for the cancel request itself (its slot and generation)
+     * @param target   the kernel's user data of the request to cancel
      * @throws IOException if the call fails
      */
     protected abstract void prepCancel(long userData, long target) throws IOException;
@@ -554,11 +555,11 @@ public abstract class CompletionQueue implements AutoCloseable {
      * completions of the backend's own requests are not copied.
      *
      * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1)
-     * @param userData the kernel's user data for the request (its slot and generation)
-     * @param results the results
-     * @param flags the flags
-     * @param max the most completions to copy
-     * @param timeoutNanos how long to wait, in nanoseconds (0: not at all, negative: without limit)
+     * @param userData     filled with each completion's user data
+     * @param results      filled with each completion's result
+     * @param flags        filled with each completion's flags
+     * @param max          the most completions to copy
+     * @param timeoutNanos as {@link #reap}'s: 0 do not wait; negative wait for at least one; else at most this long
      * @throws IOException if the call fails
      */
     protected abstract int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException;
@@ -576,8 +577,8 @@ public abstract class CompletionQueue implements AutoCloseable {
     protected abstract void closeQueue() throws IOException;
 
     /**
-     * @param errno a positive errno of this backend's OS @return its name
-     * @return the result
+     * @param errno a positive errno of this backend's OS
+     * @return its symbolic name
      */
     protected abstract String errnoName(int errno);
 

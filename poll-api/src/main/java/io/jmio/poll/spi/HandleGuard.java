@@ -209,6 +209,10 @@ public abstract class HandleGuard {
      *
      * @throws IOException           from the backend, or {@link ClosedChannelException} if closed
      * @throws IllegalStateException if registered with another poll that is still open
+     * @param r         the registry
+     * @param token     the token events will carry, as a number (no {@code Token} is made)
+     * @param interests the interests
+     * @param trigger   edge, level or oneshot (for reregister, null keeps the registration's)
      */
     public final void register(Registry r, long token, Interest interests, Trigger trigger) throws IOException {
         acquire();
@@ -243,6 +247,10 @@ public abstract class HandleGuard {
      * null {@code trigger} keeps the registration's trigger mode.
      *
      * @throws IOException from the backend, or {@link ClosedChannelException} if closed
+     * @param r         the registry
+     * @param token     the token events will carry, as a number (no {@code Token} is made)
+     * @param interests the interests
+     * @param trigger   edge, level or oneshot (for reregister, null keeps the registration's)
      */
     public final void reregister(Registry r, long token, Interest interests, Trigger trigger) throws IOException {
         acquire();

@@ -105,6 +105,11 @@ public final class NativeFunction {
     /**
      * As {@link #find}, failing if the symbol is missing.
      *
+     * @param library the library, or null if it could not be opened
+     * @param name    the symbol
+     * @param result  the C result type
+     * @param params  the C parameter types
+     * @return the function
      * @throws UnsatisfiedLinkError if {@code library} has no {@code name}
      */
     public static NativeFunction bind(Library library, String name, Type result, Type... params) {
@@ -116,7 +121,10 @@ public final class NativeFunction {
         return f;
     }
 
-    /** @return the library, opened lazily and kept by jffi's cache, or null with the reason in {@link Library#getLastError()} */
+    /**
+     * @param name the library's name, e.g. {@code kernel32}
+     * @return the library, opened lazily and kept by jffi's cache, or null with the reason in {@link Library#getLastError()}
+     */
     public static Library library(String name) {
         return Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
     }
@@ -126,43 +134,103 @@ public final class NativeFunction {
         return LAST_ERROR.get();
     }
 
-    /** @return true if calls of more than six arguments reuse a per-thread buffer (allocate nothing) */
+    /**
+     * @return true if calls of more than six arguments reuse a per-thread buffer (allocate nothing)
+     */
     public static boolean reusesBuffers() {
         return PARAM_OFFSET != null;
     }
 
+    /** @return the symbol's name */
     public String name() {
         return name;
     }
 
+    /** @return the number of parameters */
     public int arity() {
         return kinds.length;
     }
 
+    /**
+     * A call of 0 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @return the raw result
+     */
     public long call0() {
         return INVOKER.invokeN0(context, address);
     }
 
+    /**
+     * A call of 1 argument through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call1(long a) {
         return INVOKER.invokeN1(context, address, a);
     }
 
+    /**
+     * A call of 2 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @param b argument 2, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call2(long a, long b) {
         return INVOKER.invokeN2(context, address, a, b);
     }
 
+    /**
+     * A call of 3 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @param b argument 2, as a {@code long} (pointers and handles are addresses)
+     * @param c argument 3, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call3(long a, long b, long c) {
         return INVOKER.invokeN3(context, address, a, b, c);
     }
 
+    /**
+     * A call of 4 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @param b argument 2, as a {@code long} (pointers and handles are addresses)
+     * @param c argument 3, as a {@code long} (pointers and handles are addresses)
+     * @param d argument 4, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call4(long a, long b, long c, long d) {
         return INVOKER.invokeN4(context, address, a, b, c, d);
     }
 
+    /**
+     * A call of 5 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @param b argument 2, as a {@code long} (pointers and handles are addresses)
+     * @param c argument 3, as a {@code long} (pointers and handles are addresses)
+     * @param d argument 4, as a {@code long} (pointers and handles are addresses)
+     * @param e argument 5, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call5(long a, long b, long c, long d, long e) {
         return INVOKER.invokeN5(context, address, a, b, c, d, e);
     }
 
+    /**
+     * A call of 6 arguments through jffi's primitive invoker (allocates nothing).
+     *
+     * @param a argument 1, as a {@code long} (pointers and handles are addresses)
+     * @param b argument 2, as a {@code long} (pointers and handles are addresses)
+     * @param c argument 3, as a {@code long} (pointers and handles are addresses)
+     * @param d argument 4, as a {@code long} (pointers and handles are addresses)
+     * @param e argument 5, as a {@code long} (pointers and handles are addresses)
+     * @param f argument 6, as a {@code long} (pointers and handles are addresses)
+     * @return the raw result
+     */
     public long call6(long a, long b, long c, long d, long e, long f) {
         return INVOKER.invokeN6(context, address, a, b, c, d, e, f);
     }
@@ -171,6 +239,18 @@ public final class NativeFunction {
      * A call of seven to eleven arguments, through the invocation buffer (arguments beyond the
      * function's arity are ignored); returns an {@code int} result.
      *
+     * @param a argument 1
+     * @param b argument 2
+     * @param c argument 3
+     * @param d argument 4
+     * @param e argument 5
+     * @param f argument 6
+     * @param g argument 7
+     * @param h argument 8 (ignored beyond the function's arity, as are the next)
+     * @param i argument 9
+     * @param j argument 10
+     * @param k argument 11
+     * @return the result, as a C {@code int}
      * @throws IllegalStateException for a function of six arguments or fewer (use {@code call0..call6})
      */
     public int callInt(long a, long b, long c, long d, long e, long f, long g, long h, long i, long j, long k) {

@@ -231,7 +231,7 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
      * @throws IOException                   from {@code setsockopt}, or if closed
      */
     public <T> TcpListener setOption(SocketOption<T> name, T value) throws IOException {
-        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name, value);
+        fd.run(h -> OptionMapping.set(SYS, h, OptionMapping.Kind.TCP_LISTENER, v6, name, value)); // inside the guard: never on a reused number
         return this;
     }
 
@@ -246,7 +246,7 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
      * @throws IOException                   from {@code getsockopt}, or if closed
      */
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.TCP_LISTENER, v6, name);
+        return fd.call(h -> OptionMapping.get(SYS, h, OptionMapping.Kind.TCP_LISTENER, v6, name));
     }
 
     /** @return the options {@link #setOption} takes on this socket, on this OS */
@@ -293,7 +293,8 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
 
     /**
      * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
-     * caller owns the descriptor, with whatever registrations it has.
+     * caller owns the descriptor. Operations in flight finish first, and a registration made through
+     * this object is removed (the caller registers the descriptor anew if it wants).
      *
      * @return the descriptor
      * @throws IOException                   if closed or released already
@@ -305,8 +306,8 @@ public final class TcpListener implements Source, AutoCloseable, io.jmio.poll.sp
     }
 
     /**
-     * Hands the socket back as {@link #releaseFd()} does, on any OS (on Windows the {@code SOCKET} is
-     * first deregistered from the Poll it was last registered with, as {@link #close()} does).
+     * Hands the socket back as {@link #releaseFd()} does, on any OS (the socket is first
+     * deregistered from the Poll it was registered with, as {@link #close()} does).
      *
      * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows)
      * @throws IOException if closed or released already

@@ -476,7 +476,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException                   from {@code setsockopt}, or if closed
      */
     public <T> UdpSocket setOption(SocketOption<T> name, T value) throws IOException {
-        OptionMapping.set(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name, value);
+        fd.run(h -> OptionMapping.set(SYS, h, OptionMapping.Kind.UDP, v6, name, value)); // inside the guard: never on a reused number
         return this;
     }
 
@@ -491,7 +491,7 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException                   from {@code getsockopt}, or if closed
      */
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        return OptionMapping.get(SYS, fd.checkOpen(), OptionMapping.Kind.UDP, v6, name);
+        return fd.call(h -> OptionMapping.get(SYS, h, OptionMapping.Kind.UDP, v6, name));
     }
 
     /** @return the options {@link #setOption} takes on this socket, on this OS */
@@ -538,7 +538,8 @@ public final class UdpSocket implements Source, AutoCloseable {
 
     /**
      * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
-     * caller owns the descriptor, with whatever registrations it has.
+     * caller owns the descriptor. Operations in flight finish first, and a registration made through
+     * this object is removed (the caller registers the descriptor anew if it wants).
      *
      * @return the descriptor
      * @throws IOException                   if closed or released already
@@ -550,8 +551,8 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     /**
-     * Hands the socket back as {@link #releaseFd()} does, on any OS (on Windows the {@code SOCKET} is
-     * first deregistered from the Poll it was last registered with, as {@link #close()} does).
+     * Hands the socket back as {@link #releaseFd()} does, on any OS (the socket is first
+     * deregistered from the Poll it was registered with, as {@link #close()} does).
      *
      * @return the file descriptor (Unix) or {@code SOCKET} handle (Windows)
      * @throws IOException if closed or released already

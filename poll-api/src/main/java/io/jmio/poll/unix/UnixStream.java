@@ -290,7 +290,7 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
      * @throws IOException                   from {@code setsockopt}, or if closed
      */
     public <T> UnixStream setOption(SocketOption<T> name, T value) throws IOException {
-        OptionMapping.set(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_STREAM, false, name, value);
+        fd.run(h -> OptionMapping.set(UnixSockets.SYS, h, OptionMapping.Kind.UNIX_STREAM, false, name, value)); // inside the guard: never on a reused number
         return this;
     }
 
@@ -305,7 +305,7 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
      * @throws IOException                   from {@code getsockopt}, or if closed
      */
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        return OptionMapping.get(UnixSockets.SYS, fd.checkOpen(), OptionMapping.Kind.UNIX_STREAM, false, name);
+        return fd.call(h -> OptionMapping.get(UnixSockets.SYS, h, OptionMapping.Kind.UNIX_STREAM, false, name));
     }
 
     /** @return the options {@link #setOption} takes on this socket, on this OS */
@@ -349,7 +349,8 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
 
     /**
      * Hands the socket back: this object forgets it without closing it (it then acts as closed) and the
-     * caller owns the descriptor, with whatever registrations it has.
+     * caller owns the descriptor. Operations in flight finish first, and a registration made through
+     * this object is removed (the caller registers the descriptor anew if it wants).
      *
      * @return the descriptor
      * @throws IOException if closed or released already

@@ -150,14 +150,8 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public InetSocketAddress receiveFromTruncating(ByteBuffer dst) throws IOException {
-        long h = fd.acquire();
-        try {
-            if (SYS.receiveDatagram(h, dst, false) < 0) {
-                fd.wouldBlock(Interest.READABLE);
-                return null;
-            }
-        } finally {
-            fd.release();
+        if (receiveRaw(dst, false) < 0) {
+            return null;
         }
         lastTruncated = SYS.lastTruncated();
         return SYS.lastSender();
@@ -172,18 +166,10 @@ public final class UdpSocket implements Source, AutoCloseable {
      * @throws IOException from {@code recvmsg}
      */
     public int receiveTruncating(ByteBuffer dst) throws IOException {
-        long h = fd.acquire();
-        int n;
-        try {
-            n = SYS.receiveDatagram(h, dst, false);
-            if (n < 0) {
-                fd.wouldBlock(Interest.READABLE);
-                return n;
-            }
-        } finally {
-            fd.release();
+        int n = receiveRaw(dst, false);
+        if (n >= 0) {
+            lastTruncated = SYS.lastTruncated();
         }
-        lastTruncated = SYS.lastTruncated();
         return n;
     }
 
@@ -192,17 +178,29 @@ public final class UdpSocket implements Source, AutoCloseable {
         return lastTruncated;
     }
 
-    private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {
+    /**
+     * One datagram receive inside the close guard; would-block re-arms (Windows). The truncation flag
+     * and sender are this thread's, read from the socket system after it.
+     *
+     * @return the datagram's length, or -1 if none is waiting
+     */
+    private int receiveRaw(ByteBuffer dst, boolean peek) throws IOException {
         long h = fd.acquire();
-        int n;
         try {
-            n = SYS.receiveDatagram(h, dst, peek);
+            int n = SYS.receiveDatagram(h, dst, peek);
             if (n < 0) {
                 fd.wouldBlock(Interest.READABLE);
-                return null;
             }
+            return n;
         } finally {
             fd.release();
+        }
+    }
+
+    private InetSocketAddress receiveFrom(ByteBuffer dst, boolean peek) throws IOException {
+        int n = receiveRaw(dst, peek);
+        if (n < 0) {
+            return null;
         }
         InetSocketAddress sender = SYS.lastSender();
         if (SYS.lastTruncated()) {
@@ -271,16 +269,9 @@ public final class UdpSocket implements Source, AutoCloseable {
     }
 
     private int receive(ByteBuffer dst, boolean peek) throws IOException {
-        long h = fd.acquire();
-        int n;
-        try {
-            n = SYS.receiveDatagram(h, dst, peek);
-            if (n < 0) {
-                fd.wouldBlock(Interest.READABLE);
-                return n;
-            }
-        } finally {
-            fd.release();
+        int n = receiveRaw(dst, peek);
+        if (n < 0) {
+            return n;
         }
         if (SYS.lastTruncated()) {
             throw new TruncatedDatagramException(n, null);

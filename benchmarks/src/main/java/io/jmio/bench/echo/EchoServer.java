@@ -10,8 +10,8 @@ import java.io.IOException;
  * the io_uring readiness backend), {@link CompletionEchoServer} (the completion API on io_uring,
  * {@code uring-completion}), {@link JdkEchoServer} (the JDK
  * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
- * echo server), {@link NettyEchoServer} (Netty's native epoll transport,
- * edge and level) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
+ * echo server), {@link NettyEchoServer} (Netty 4.1's native epoll transport,
+ * edge and level), {@link NettyUringEchoServer} (Netty 4.2's io_uring transport, in a JVM of its own) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
  * one by the name the benchmark's {@code server} parameter uses.
  *
  * <p>Threading: {@link #port()}, {@link #sample(LoopSample)} and {@link #close()} may be called from
@@ -21,7 +21,7 @@ public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
         "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot",
-        "jmio-edge-drain", "uring-completion"};
+        "jmio-edge-drain", "uring-completion", "netty-uring", "netty-uring-bufring"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -56,6 +56,10 @@ public interface EchoServer extends AutoCloseable {
                 return new NettyEchoServer(true);
             case "netty-level":
                 return new NettyEchoServer(false);
+            case "netty-uring":
+                return NettyUringEchoServer.start(false);
+            case "netty-uring-bufring":
+                return NettyUringEchoServer.start(true);
             case "c-edge":
                 return CEchoServer.start(true);
             case "c-level":

@@ -46,10 +46,22 @@ public final class ThreadStat {
      * @throws IOException if there is none, or more than one
      */
     public static ThreadStat ofLoopThread() throws IOException {
+        return ofLoopThread(ManagementFactory.getRuntimeMXBean().getPid());
+    }
+
+    /**
+     * Finds the thread of process {@code pid} (a child JVM: {@code netty-uring}) whose name starts with
+     * {@link #LOOP_THREAD_NAME}.
+     *
+     * @param pid the process
+     * @return its loop thread's statistics
+     * @throws IOException if there is none, or more than one
+     */
+    public static ThreadStat ofLoopThread(long pid) throws IOException {
         // A new thread names itself in the kernel when it starts running: give it a moment.
         for (int attempt = 0; ; attempt++) {
             try {
-                return findLoopThread();
+                return findLoopThread(pid);
             } catch (IOException e) {
                 if (attempt == 200) {
                     throw e;
@@ -64,8 +76,7 @@ public final class ThreadStat {
         }
     }
 
-    private static ThreadStat findLoopThread() throws IOException {
-        long pid = ManagementFactory.getRuntimeMXBean().getPid();
+    private static ThreadStat findLoopThread(long pid) throws IOException {
         Path found = null;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {

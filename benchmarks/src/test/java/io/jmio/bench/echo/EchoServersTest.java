@@ -26,12 +26,17 @@ class EchoServersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jmio-edge", "jmio-level", "jmio-oneshot", "jdk-keys", "jdk-consumer", "netty-edge",
-        "netty-level", "c-edge", "c-level", "jmio-example", "jmio-edge-drain", "uring-completion"})
+        "netty-level", "c-edge", "c-level", "jmio-example", "jmio-edge-drain", "uring-completion",
+        "netty-uring", "netty-uring-bufring"})
     void shouldEchoEveryByteOnEveryConnection(String name) throws IOException {
         if (name.startsWith("c-")) {
             assumeTrue(CEchoServer.unavailabilityCause() == null, "gcc is not installed");
         }
-        if (name.startsWith("uring-")) {
+        if (name.startsWith("netty-uring")) {
+            String jars = NettyUringEchoServer.unavailabilityCause();
+            assumeTrue(jars == null, () -> "Netty 4.2 is not available: " + jars);
+        }
+        if (name.startsWith("uring-") || name.startsWith("netty-uring")) {
             Throwable cause = new io.jmio.poll.uring.UringCompletionBackend().unavailabilityCause();
             assumeTrue(cause == null, () -> "io_uring is unavailable here: " + cause);
         }
@@ -49,6 +54,12 @@ class EchoServersTest {
             LoopSample delta = new LoopSample();
             delta.setDifference(after, before);
             assertTrue(delta.cpuNanos > 0, "the loop thread used CPU: " + delta.cpuNanos);
+            if (server instanceof NettyUringEchoServer) {
+                // The loop found in the child JVM is the thread that served: it did the work of 400 round trips.
+                assertTrue(delta.cpuNanos > 400 * 1_000L, "the child's loop thread served: " + delta.cpuNanos + " ns");
+                assertTrue(!java.nio.file.Files.exists(java.nio.file.Paths.get("/proc/self/task/" + server.loopTid())),
+                        "the loop is a thread of the child, not of this JVM");
+            }
             if (server instanceof CompletionEchoServer) {
                 // recv and send ride in the reaps' io_uring_enter: counted as submissions, not system calls
                 assertTrue(((CompletionEchoServer) server).submissions() >= 800, "submissions counted");

@@ -4,12 +4,16 @@ import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.completion.Completions;
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.uring.UringCompletionBackend;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * jmio's echo server on the completion API ({@link CompletionQueue} on io_uring): one loop thread,
@@ -23,6 +27,11 @@ import java.nio.ByteBuffer;
  * system call of their own, so {@code reads} and {@code writes} are reported as 0 (the submissions are
  * counted apart, for the tests: {@link #submissions()}). The strace mode counts the system calls themselves.
  *
+ * <p>The queue is opened, served and closed on the loop thread (the ring's task-running mode
+ * {@link UringCompletionBackend.TaskRun#DEFERRED} admits no other thread); the mode is the system
+ * property {@value #TASK_RUN_PROPERTY} ({@code default}, {@code cooperative} or {@code deferred}; default
+ * {@code deferred}).
+ *
  * <p>Stopping: {@link #close()} connects to the listener, so the accept completion wakes the loop.
  *
  * <p>Threading: the loop runs on its own thread named {@value ThreadStat#LOOP_THREAD_NAME}; the
@@ -32,8 +41,11 @@ public final class CompletionEchoServer implements EchoServer {
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int MAX_CONNECTIONS = 4096;
     private static final long ACCEPT_TOKEN = -1;
+    /** System property: the ring's task-running mode, a {@link UringCompletionBackend.TaskRun} in lower case. */
+    public static final String TASK_RUN_PROPERTY = "jmio.bench.uring.taskrun";
 
-    private final CompletionQueue queue;
+    /** Set by the loop thread before it reports the queue open; read by others after that. */
+    private CompletionQueue queue;
     private final Completions completions = new Completions(1024);
     private final TcpStream[] streams = new TcpStream[MAX_CONNECTIONS];
     private final ByteBuffer[] buffers = new ByteBuffer[MAX_CONNECTIONS];
@@ -44,6 +56,7 @@ public final class CompletionEchoServer implements EchoServer {
     private int connections;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private volatile Exception closeFailure;
 
     // Written by the loop thread only; read (racily, between iterations) by the benchmark.
     private long waits;
@@ -51,13 +64,37 @@ public final class CompletionEchoServer implements EchoServer {
     private long writes;
 
     CompletionEchoServer() throws IOException {
-        this.queue = CompletionQueue.open("io_uring", 1024);
+        this(UringCompletionBackend.TaskRun.valueOf(
+                System.getProperty(TASK_RUN_PROPERTY, "deferred").toUpperCase(Locale.ROOT)));
+    }
+
+    CompletionEchoServer(UringCompletionBackend.TaskRun taskRun) throws IOException {
         this.listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.port = listener.localAddress().getPort();
-        queue.accept(listener, ACCEPT_TOKEN);
-        this.loop = new Thread(this::runLoop, ThreadStat.LOOP_THREAD_NAME);
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        this.loop = new Thread(() -> {
+            try {
+                queue = new UringCompletionBackend().open(1024, taskRun);
+                queue.accept(listener, ACCEPT_TOKEN);
+            } catch (IOException | RuntimeException e) {
+                opened.completeExceptionally(e);
+                return;
+            }
+            opened.complete(null);
+            runLoop();
+        }, ThreadStat.LOOP_THREAD_NAME);
         loop.setDaemon(true);
         loop.start();
+        try {
+            opened.get();
+        } catch (ExecutionException e) {
+            listener.close();
+            throw new IOException("cannot open the completion queue (" + taskRun + ")", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            listener.close();
+            throw new IOException("interrupted while opening the completion queue", e);
+        }
         this.stat = ThreadStat.ofLoopThread();
     }
 
@@ -107,6 +144,12 @@ public final class CompletionEchoServer implements EchoServer {
         } catch (Throwable t) {
             if (running) {
                 failure = t;
+            }
+        } finally {
+            try {
+                queue.close(); // on this thread: a DEFERRED ring admits no other
+            } catch (IOException | RuntimeException e) {
+                closeFailure = e;
             }
         }
     }
@@ -172,12 +215,6 @@ public final class CompletionEchoServer implements EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        IOException closing = null;
-        try {
-            queue.close();
-        } catch (IOException e) {
-            closing = e;
-        }
         for (int id = 0; id < connections; id++) {
             streams[id].close();
         }
@@ -188,8 +225,8 @@ public final class CompletionEchoServer implements EchoServer {
         if (loop.isAlive()) {
             throw new IOException("jmio completion echo loop did not stop within 10 s");
         }
-        if (closing != null) {
-            throw closing;
+        if (closeFailure != null) {
+            throw new IOException("closing the completion queue failed", closeFailure);
         }
     }
 }

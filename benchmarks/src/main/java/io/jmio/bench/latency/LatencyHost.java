@@ -4,6 +4,7 @@ import io.jmio.bench.echo.CEchoServer;
 import io.jmio.bench.echo.EchoClient;
 import io.jmio.bench.echo.EchoServer;
 import io.jmio.bench.echo.LoopSample;
+import io.jmio.bench.echo.NettyUringEchoServer;
 
 import one.profiler.AsyncProfiler;
 
@@ -130,7 +131,7 @@ public final class LatencyHost {
         echo.sample(after);
         LoopSample loop = new LoopSample();
         loop.setDifference(after, before);
-        return line(kind, conns, size, label, r, loop, isJava() ? JvmActivity.difference(jvmAfter, jvmBefore) : null,
+        return line(kind, conns, size, label, r, loop, inProcess() ? JvmActivity.difference(jvmAfter, jvmBefore) : null,
                 out.relativize(hist).toString());
     }
 
@@ -141,7 +142,16 @@ public final class LatencyHost {
         Path hist = Files.createTempFile("jmio-profile", ".tsv");
         try {
             Map<String, Double> r;
-            if (isJava()) {
+            if (echo instanceof NettyUringEchoServer) {
+                // A child JVM: it profiles its own loop thread, as the in-process servers are profiled here.
+                NettyUringEchoServer child = (NettyUringEchoServer) echo;
+                child.startProfile(base);
+                try {
+                    r = CLoadClient.run(echo.port(), false, conns, size, 0, ms, 0, hist);
+                } finally {
+                    child.stopProfile();
+                }
+            } else if (inProcess()) {
                 AsyncProfiler profiler = LoopProfiler.startJava();
                 try {
                     r = CLoadClient.run(echo.port(), false, conns, size, 0, ms, 0, hist);
@@ -164,8 +174,9 @@ public final class LatencyHost {
         }
     }
 
-    private boolean isJava() {
-        return !server.startsWith("c-");
+    /** @return true if the server's loop runs in this JVM (not the C server, not Netty 4.2's child JVM) */
+    private boolean inProcess() {
+        return !server.startsWith("c-") && !(echo instanceof NettyUringEchoServer);
     }
 
     private String line(String kind, int conns, int size, String label, Map<String, Double> r, LoopSample loop,

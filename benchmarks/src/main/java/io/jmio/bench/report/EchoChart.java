@@ -28,6 +28,7 @@ final class EchoChart {
         "#c07a10", "#f0b860", "#e09a30", // jmio on io_uring: edge, level, oneshot
         "#0b2f5a",                       // jmio edge with drain detection
         "#5a3a10",                       // jmio completion API on io_uring
+        "#0f5a32", "#4fa872",            // Netty 4.2 io_uring: default reads, provided buffer ring
     };
     /** The servers of the cost panels: each trigger mode's pair. */
     private static final String[] PAIRS = {"jmio-edge", "jmio-level", "c-edge", "c-level", "netty-edge", "netty-level"};

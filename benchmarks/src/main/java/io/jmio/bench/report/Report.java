@@ -230,6 +230,7 @@ public final class Report {
         hotPathTable();
         straceSection(dir);
         targetSection();
+        md.append(new CompletionTargets(this, dir).render());
         Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("echo.svg"), new EchoChart(this).render(), StandardCharsets.UTF_8);
     }

@@ -70,6 +70,45 @@ class ReportTest {
         assertTrue(svg.contains("<title>jmio-edge, 16 conns: 3.1</title>"), "the system-call panel: 3.1/rt: " + svg);
     }
 
+    @Test
+    void completionTargetsShouldBeStatedPerConnectionCount(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("jmh.json"), "[" + echo("uring-completion", 1000, Double.NaN) + "]");
+        // 1,000 round trips each. 16 conns: completion 4,000 ns/rt, c-level 6,000, netty-uring 5,000, its
+        // buffer-ring variant 4,500 (the better: the one compared); completion counts 300 reaps (0.30/rt).
+        // 256 conns: completion 7,000 ns/rt against c-level's 6,000; its strace file (0.60/rt) wins over its count.
+        StringBuilder tsv = new StringBuilder();
+        for (String[] row : new String[][] {{"uring-completion", "16", "4000000", "300"}, {"c-level", "16", "6000000", "2000"},
+            {"netty-uring", "16", "5000000", "-1"}, {"netty-uring-bufring", "16", "4500000", "-1"},
+            {"uring-completion", "256", "7000000", "100"}, {"c-level", "256", "6000000", "2000"}}) {
+            String counts = row[3].equals("-1") ? "-1\t-1\t-1\t-1" : row[3] + "\t0\t0\t0";
+            tsv.append("echo\t").append(row[0]).append('\t').append(row[1]).append("\t64\t1000\t").append(row[2])
+                    .append("\t1\t1\t").append(counts).append("\t0\n");
+        }
+        Files.writeString(dir.resolve("echo-metrics.tsv"), tsv.toString());
+        Files.createDirectories(dir.resolve("strace"));
+        Files.writeString(dir.resolve("strace/netty-uring-bufring-16conns-64B.txt"), strace(400, 1000));
+        Files.writeString(dir.resolve("strace/uring-completion-256conns-64B.txt"), strace(600, 1000));
+        Report.main(new String[] {dir.toString(), "completion", "./bench", "completion"});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| 16 | 64 B | 6000 | 4000 | 0.67 | netty-uring-bufring | 4500 | 0.89 | 0.30 (counted) | 0.40 | 0.75 |"), md);
+        assertTrue(md.contains("| 256 | 64 B | 6000 | 7000 | 1.17 | — | — | — | 0.60 (strace) | — | — |"), md);
+        assertTrue(md.contains("| loop CPU/rt ≤ 0.8 × c-level | 16 | 0.67 (64 B) | met |"), md);
+        assertTrue(md.contains("| loop CPU/rt ≤ 0.8 × c-level | 256 | 1.17 (64 B) | **short** |"), md);
+        assertTrue(md.contains("| system calls/rt ≤ 0.5 | 16 | 0.30 (64 B) | met |"), md);
+        assertTrue(md.contains("| system calls/rt ≤ 0.5 | 256 | 0.60 (64 B) | **short** |"), md);
+        assertTrue(md.contains("| loop CPU/rt ≤ 1.0 × Netty 4.2 io_uring | 16 | 0.89 (64 B) | met |"), md);
+        assertTrue(md.contains("| system calls/rt ≤ 1.0 × Netty 4.2 io_uring | 16 | 0.75 (64 B) | met |"), md);
+        assertTrue(md.contains("| loop CPU/rt ≤ 1.0 × Netty 4.2 io_uring | 256 | no data | no data |"), md);
+    }
+
+    private static String strace(long calls, long roundTrips) {
+        return "% time     seconds  usecs/call     calls    errors syscall\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + "100.00    0.000600           3       " + calls + "           io_uring_enter\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n"
+                + "roundtrips " + roundTrips + "\n";
+    }
+
     private static String echo(String server, double score, double alloc) {
         return "{\"benchmark\": \"io.jmio.bench.EchoBenchmark.echo\", \"jdkVersion\": \"17\", \"vmName\": \"vm\", "
                 + "\"vmVersion\": \"1\", \"params\": {\"server\": \"" + server + "\", \"connections\": \"16\", \"size\": \"64\"}, "

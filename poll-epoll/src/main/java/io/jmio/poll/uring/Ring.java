@@ -98,9 +98,23 @@ final class Ring {
      * @throws IOException if the kernel refuses, or lacks a feature jmio needs
      */
     static Ring open(int entries, int cqEntries) throws IOException {
+        return open(entries, cqEntries, 0);
+    }
+
+    /**
+     * Creates a ring with set-up flags beyond jmio's own ({@code IORING_SETUP_CQSIZE | CLAMP | SUBMIT_ALL}),
+     * such as the completion queue's opt-in task-running modes.
+     *
+     * @param entries    submission entries (a power of two; the kernel clamps)
+     * @param cqEntries  completion entries
+     * @param extraFlags more {@code IORING_SETUP_*} flags
+     * @return the ring, mapped
+     * @throws IOException if the kernel refuses (EINVAL: a flag it does not know), or lacks a feature jmio needs
+     */
+    static Ring open(int entries, int cqEntries, int extraFlags) throws IOException {
         ByteBuffer params = NativeMemory.allocate(ParamsDescriptor.SIZE);
         params.putInt(ParamsDescriptor.FLAGS, UringNative.IORING_SETUP_CQSIZE | UringNative.IORING_SETUP_CLAMP
-                | UringNative.IORING_SETUP_SUBMIT_ALL);
+                | UringNative.IORING_SETUP_SUBMIT_ALL | extraFlags);
         params.putInt(ParamsDescriptor.CQ_ENTRIES, cqEntries);
         int fd = UringNative.setup(entries, NativeMemory.address(params));
         long ringAddress = 0;

@@ -38,4 +38,52 @@ public final class UringCompletionBackend implements CompletionBackend {
     public CompletionQueue open(int entries) throws IOException {
         return UringCompletionQueue.create(entries);
     }
+
+    /**
+     * Opens a queue whose ring runs the kernel's completion work ("task work": the part of a recv or send
+     * that finishes on the submitting thread once the socket is ready) as {@code taskRun} says. An opt-in
+     * of this backend: {@link CompletionQueue#open(String, int)} gives {@link TaskRun#DEFAULT}.
+     *
+     * @param entries the submission queue's size, as {@link #open(int)}
+     * @param taskRun the task-running mode; {@link TaskRun#DEFERRED} binds the queue to the calling thread
+     * @return a new queue
+     * @throws IOException if the kernel refuses ({@code EINVAL} from {@code io_uring_setup}: a kernel older
+     *                     than the mode needs)
+     */
+    public CompletionQueue open(int entries, TaskRun taskRun) throws IOException {
+        return UringCompletionQueue.create(entries, taskRun);
+    }
+
+    /**
+     * How an io_uring completion queue's ring runs task work, chosen when it is created.
+     *
+     * <p>Threading: an immutable constant.
+     */
+    public enum TaskRun {
+        /**
+         * The kernel's default: task work interrupts the submitting thread wherever it runs (a signal-like
+         * notification), and runs before it returns to user space.
+         */
+        DEFAULT(0),
+        /**
+         * {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19): task work waits until the thread next enters the
+         * kernel, without interrupting it; a loop that is always either reaping or handling completions
+         * loses nothing by it.
+         */
+        COOPERATIVE(UringNative.IORING_SETUP_COOP_TASKRUN),
+        /**
+         * {@code IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN} (Linux 6.1): task work is queued
+         * and run only when the queue's thread reaps ({@code io_uring_enter} with
+         * {@code IORING_ENTER_GETEVENTS}), in batches. The ring accepts submissions only from the thread
+         * that created it: open the queue on the thread that will submit and reap, and do both only there
+         * ({@code io_uring_enter} from another thread fails with {@code EEXIST}).
+         */
+        DEFERRED(UringNative.IORING_SETUP_SINGLE_ISSUER | UringNative.IORING_SETUP_DEFER_TASKRUN);
+
+        final int setupFlags;
+
+        TaskRun(int setupFlags) {
+            this.setupFlags = setupFlags;
+        }
+    }
 }

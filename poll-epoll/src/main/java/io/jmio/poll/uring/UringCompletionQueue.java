@@ -55,7 +55,12 @@ final class UringCompletionQueue extends CompletionQueue {
     }
 
     static UringCompletionQueue create(int entries) throws IOException {
-        return new UringCompletionQueue(Ring.open(entries, entries * 4));
+        return create(entries, UringCompletionBackend.TaskRun.DEFAULT);
+    }
+
+    /** @param taskRun how the kernel runs the ring's task work (its set-up flags) */
+    static UringCompletionQueue create(int entries, UringCompletionBackend.TaskRun taskRun) throws IOException {
+        return new UringCompletionQueue(Ring.open(entries, entries * 4, taskRun.setupFlags));
     }
 
     /** Makes room for one entry: submits what the ring holds if it is full. */

@@ -30,6 +30,9 @@ final class UringNative {
     static final int IORING_SETUP_CQSIZE = 1 << 3;
     static final int IORING_SETUP_CLAMP = 1 << 4;
     static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;
+    static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;
+    static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
     static final int IORING_FEAT_SINGLE_MMAP = 1;
     static final int IORING_FEAT_NODROP = 1 << 1;
 

@@ -1,0 +1,147 @@
+package io.jmio.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The report section for issue 16's targets of the completion API ({@code uring-completion}), per
+ * connection count: the echo loop's CPU per round trip ≤ 0.8 × the C epoll server's level-triggered
+ * mode ({@code c-level}); system calls per round trip ≤ 0.5; and at least equal to Netty 4.2's io_uring
+ * transport on both (the better of {@code netty-uring} and {@code netty-uring-bufring} in each cell, where
+ * both ran). CPU is the loop thread's on-CPU time ({@code schedstat}, exact, not tick-sampled). System
+ * calls come from the strace summaries ({@code strace/<server>-<n>conns-<size>B.txt}) where the run has
+ * them, else from the servers' own counts (Netty counts none: without strace its figure is missing).
+ *
+ * <p>Threading: confined to the report's thread.
+ */
+final class CompletionTargets {
+    static final String SERVER = "uring-completion";
+    static final String C_BEST = "c-level";
+    static final String[] NETTY = {"netty-uring", "netty-uring-bufring"};
+    static final int[] CONNECTIONS = {16, 256};
+
+    private final Report report;
+    private final Path straceDir;
+
+    CompletionTargets(Report report, Path dir) {
+        this.report = report;
+        this.straceDir = dir.resolve("strace");
+    }
+
+    /** @return system calls per round trip of {@code server} in that cell and where the figure comes from, or null */
+    Object[] syscalls(String server, int connections, int size) throws IOException {
+        Path f = straceDir.resolve(server + "-" + connections + "conns-" + size + "B.txt");
+        if (Files.isRegularFile(f)) {
+            StraceSummary s = StraceSummary.read(f);
+            if (s != null && s.roundTrips > 0) {
+                return new Object[] {(double) s.total / s.roundTrips, "strace"};
+            }
+        }
+        double counted = report.perRoundTrip(server, connections, size, false);
+        return Double.isNaN(counted) ? null : new Object[] {counted, "counted"};
+    }
+
+    private double syscallValue(String server, int connections, int size) throws IOException {
+        Object[] s = syscalls(server, connections, size);
+        return s == null ? Double.NaN : (Double) s[0];
+    }
+
+    /** @return the Netty 4.2 server with the lower CPU per round trip in that cell, or null if neither ran */
+    String nettyBest(int connections, int size) {
+        String best = null;
+        for (String n : NETTY) {
+            double v = report.perRoundTrip(n, connections, size, true);
+            if (!Double.isNaN(v) && (best == null || v < report.perRoundTrip(best, connections, size, true))) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    /** @return the section, or "" if the run has no {@code uring-completion} cell at 16 or 256 connections */
+    String render() throws IOException {
+        List<int[]> cells = new ArrayList<>();
+        for (int c : CONNECTIONS) {
+            for (int size : Report.SIZES) {
+                if (!Double.isNaN(report.perRoundTrip(SERVER, c, size, true)) || syscalls(SERVER, c, size) != null) {
+                    cells.add(new int[] {c, size});
+                }
+            }
+        }
+        if (cells.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("\n## Completion API targets (issue 16)\n\n");
+        md.append("`uring-completion` against `c-level` (the C epoll server's best mode) and Netty 4.2 io_uring (the "
+                + "better of `netty-uring` and `netty-uring-bufring` by CPU in each cell, where both ran). CPU = the loop "
+                + "thread's on-CPU ns per round trip (`schedstat`); system calls per round trip from `strace -c` of the "
+                + "loop thread where this run has it (source `strace`), else the servers' own counts (`counted`; "
+                + "`uring-completion` counts one `io_uring_enter` per reap; Netty counts nothing).\n\n");
+        md.append("| conns | size | c-level CPU ns/rt | completion CPU ns/rt | completion/C | Netty 4.2 | Netty CPU ns/rt "
+                + "| completion/Netty CPU | completion syscalls/rt | Netty syscalls/rt | completion/Netty syscalls |\n");
+        md.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        for (int[] cell : cells) {
+            int c = cell[0];
+            int size = cell[1];
+            double mine = report.perRoundTrip(SERVER, c, size, true);
+            double cLevel = report.perRoundTrip(C_BEST, c, size, true);
+            String netty = nettyBest(c, size);
+            double nettyCpu = netty == null ? Double.NaN : report.perRoundTrip(netty, c, size, true);
+            Object[] calls = syscalls(SERVER, c, size);
+            double nettyCalls = netty == null ? Double.NaN : syscallValue(netty, c, size);
+            double myCalls = calls == null ? Double.NaN : (Double) calls[0];
+            md.append("| ").append(c).append(" | ").append(Report.size(size)).append(" | ")
+                    .append(Report.num(cLevel, 0)).append(" | ").append(Report.num(mine, 0)).append(" | ")
+                    .append(Report.ratio(mine / cLevel)).append(" | ").append(netty == null ? "—" : netty).append(" | ")
+                    .append(Report.num(nettyCpu, 0)).append(" | ").append(Report.ratio(mine / nettyCpu)).append(" | ")
+                    .append(calls == null ? "—" : Report.num(myCalls, 2) + " (" + calls[1] + ")").append(" | ")
+                    .append(Report.num(nettyCalls, 2)).append(" | ").append(Report.ratio(myCalls / nettyCalls)).append(" |\n");
+        }
+        md.append("\n| target | conns | measured (per size) | verdict |\n|---|---|---|---|\n");
+        for (int c : CONNECTIONS) {
+            row(md, "loop CPU/rt ≤ 0.8 × c-level", c, cells, 0.8, (n, z) ->
+                    report.perRoundTrip(SERVER, n, z, true) / report.perRoundTrip(C_BEST, n, z, true));
+            row(md, "system calls/rt ≤ 0.5", c, cells, 0.5, (n, z) -> syscallValue(SERVER, n, z));
+            row(md, "loop CPU/rt ≤ 1.0 × Netty 4.2 io_uring", c, cells, 1.0, (n, z) -> {
+                String netty = nettyBest(n, z);
+                return netty == null ? Double.NaN
+                        : report.perRoundTrip(SERVER, n, z, true) / report.perRoundTrip(netty, n, z, true);
+            });
+            row(md, "system calls/rt ≤ 1.0 × Netty 4.2 io_uring", c, cells, 1.0, (n, z) -> {
+                String netty = nettyBest(n, z);
+                return netty == null ? Double.NaN : syscallValue(SERVER, n, z) / syscallValue(netty, n, z);
+            });
+        }
+        return md.toString();
+    }
+
+    /** A cell's value for one target: a ratio, or a count for the absolute bound. */
+    private interface Value {
+        double of(int connections, int size) throws IOException;
+    }
+
+    private static void row(StringBuilder md, String name, int connections, List<int[]> cells, double bound, Value value)
+            throws IOException {
+        StringBuilder measured = new StringBuilder();
+        double worst = Double.NaN;
+        for (int[] cell : cells) {
+            if (cell[0] != connections) {
+                continue;
+            }
+            double v = value.of(cell[0], cell[1]);
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                continue;
+            }
+            measured.append(measured.length() == 0 ? "" : ", ").append(Report.ratio(v)).append(" (")
+                    .append(Report.size(cell[1])).append(')');
+            worst = Double.isNaN(worst) ? v : Math.max(worst, v);
+        }
+        md.append("| ").append(name).append(" | ").append(connections).append(" | ")
+                .append(measured.length() == 0 ? "no data" : measured).append(" | ")
+                .append(Double.isNaN(worst) ? "no data" : worst <= bound ? "met" : "**short**").append(" |\n");
+    }
+}

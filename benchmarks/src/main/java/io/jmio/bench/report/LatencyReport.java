@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The report of {@code ./bench latency}: closed-loop throughput from the C client beside the JMH
- * client's (when the directory has a {@code jmh.json}), open-loop latency percentiles per server and
+ * client's (when the directory, or the run directory it lies in, has a {@code jmh.json}), open-loop latency percentiles per server and
  * offered rate with the server JVM's GC, safepoint and JIT activity, the profiles' CPU breakdown,
  * and the issue's targets; plus {@code latency.svg} ({@link PercentileChart}).
  *
@@ -68,7 +68,10 @@ public final class LatencyReport {
                 histograms.put(r.s("server") + "|" + r.s("label"), Histogram.read(dir.resolve(r.s("histogram"))));
             }
         }
-        loadJmh(dir.resolve("jmh.json"));
+        // ./bench completion and smoke put latency/ inside the run whose JMH results cover the same cells.
+        Path jmhHere = dir.resolve("jmh.json");
+        Path parent = dir.toAbsolutePath().getParent();
+        loadJmh(Files.exists(jmhHere) || parent == null ? jmhHere : parent.resolve("jmh.json"));
     }
 
     /**

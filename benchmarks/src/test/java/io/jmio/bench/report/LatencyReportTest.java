@@ -38,6 +38,20 @@ class LatencyReportTest {
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.contains("jmio-edge, open-50"), svg);
     }
 
+    @Test
+    void jmhColumnsShouldComeFromTheEnclosingRun(@TempDir Path run) throws Exception {
+        // ./bench completion: latency/ inside the run directory whose jmh.json has the same cells.
+        Path dir = run.resolve("latency");
+        Files.createDirectories(dir.resolve("hist"));
+        Files.writeString(dir.resolve("latency.tsv"), LatencyHost.FIELDS + "\n" + run("closed", "c-edge", "closed-16", 100000, -1));
+        Files.writeString(run.resolve("jmh.json"), "[{\"benchmark\": \"io.jmio.bench.EchoBenchmark.echo\", "
+                + "\"params\": {\"server\": \"c-edge\", \"connections\": \"16\", \"size\": \"64\"}, "
+                + "\"primaryMetric\": {\"score\": 2000.0, \"scoreError\": 100.0, \"scoreUnit\": \"ops/s\"}}]");
+        LatencyReport.main(new String[] {dir.toString(), "./bench", "completion"});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| c-edge | 100.0k | 32.0k ± 1.6k |"), "JMH 16: 2,000 ops/s × 16 connections: " + md);
+    }
+
     private static String run(String kind, String server, String label, double perS, int gcs) {
         return String.join("\t", kind, server, "16", "64", label, kind.equals("open") ? "50000.0" : "0.0",
                 Double.toString(perS), "10000", "10000", "0", "0", "0", "1000", "5000000", "2000000", "31000", "0",

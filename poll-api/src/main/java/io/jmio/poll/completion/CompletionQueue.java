@@ -13,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -55,7 +56,12 @@ import java.util.ServiceLoader;
  * {@link java.nio.channels.ClosedChannelException}, {@link IllegalStateException}. A full submission
  * ring is not an error: the queue hands the kernel what it holds and goes on.
  *
- * <p>Steady state (submitting and reaping recv and send) allocates nothing.
+ * <p><b>Provided buffers.</b> {@link #recvMultishot} receives into a {@link BufferRing} of this
+ * queue's ({@link #bufferRing}): the kernel picks a buffer per completion and the application
+ * recycles it when done; see {@link BufferRing}.
+ *
+ * <p>Steady state (submitting and reaping recv and send, reaping multishot receives and recycling
+ * their buffers) allocates nothing.
  *
  * <p>Threading: not thread-safe: one thread submits and reaps. Sockets it holds operations on may be
  * closed from any thread (see above).
@@ -72,6 +78,7 @@ public abstract class CompletionQueue implements AutoCloseable {
     static final byte CANCEL = 5;
     static final byte CLOSE = 6;
     static final byte CONNECT = 7;
+    static final byte RECV_MULTI = 8;
 
     private final long[] tokens;
     private final int[] generations;
@@ -79,6 +86,11 @@ public abstract class CompletionQueue implements AutoCloseable {
     private final HandleGuard[] guards;
     private final ByteBuffer[] buffers;
     private final int[] free;
+    /** The buffer ring of each slot's multishot receive, else null. */
+    private final BufferRing[] slotRings;
+    /** The open buffer rings by group id (null: free id); grown when a ring is made. */
+    private BufferRing[] groups = new BufferRing[0];
+    private int ringCount;
     private int freeTop;
     private boolean closed;
 
@@ -92,6 +104,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         guards = new HandleGuard[maxInFlight];
         buffers = new ByteBuffer[maxInFlight];
         free = new int[maxInFlight];
+        slotRings = new BufferRing[maxInFlight];
         for (int i = 0; i < maxInFlight; i++) {
             free[i] = maxInFlight - 1 - i;
         }
@@ -243,19 +256,106 @@ public abstract class CompletionQueue implements AutoCloseable {
         io(stream, src, token, SEND);
     }
 
+    /**
+     * Receives into the buffers of {@code ring}, multishot: the kernel picks a buffer each time bytes
+     * arrive and posts one completion per buffer filled, with {@link Completions#MORE} while the
+     * request stays armed. A completion's result is the bytes received into buffer
+     * {@link Completions#bufferId(int) bufferId} (read them through {@link BufferRing#buffer(int)}, then
+     * {@link BufferRing#recycle(int) recycle} it). A completion without {@code MORE} ends the request:
+     * result 0 is the end of the stream (the peer shut down its side); {@code -ENOBUFS} means the
+     * ring ran dry (the bytes wait in the socket: recycle buffers and submit again, nothing is lost);
+     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s. While it is in flight the
+     * ring cannot be closed. On IOCP (no provided buffers): the backend takes a free buffer from the
+     * ring, posts an overlapped {@code WSARecv} into it and posts the next when it completes.
+     *
+     * @param stream the connected stream
+     * @param ring   a ring of this queue, open
+     * @param token  the caller's token, reported with each completion
+     * @throws IllegalArgumentException if the ring belongs to another queue
+     * @throws IllegalStateException    if the ring is closed, or too many operations are in flight
+     * @throws IOException              if the stream is closed or the submission fails
+     */
+    public final void recvMultishot(TcpStream stream, BufferRing ring, long token) throws IOException {
+        if (Objects.requireNonNull(ring, "ring").queue() != this) {
+            throw new IllegalArgumentException(ring + " belongs to another completion queue");
+        }
+        if (!ring.isOpen()) {
+            throw new IllegalStateException(ring + " is closed");
+        }
+        streamOp(stream, null, ring, token, RECV_MULTI);
+    }
+
+    /**
+     * Makes a ring of {@code count} buffers of {@code size} bytes for {@link #recvMultishot}, every
+     * buffer lent to the kernel, under a buffer-group id of this queue's. Set-up work: it allocates
+     * and makes a system call. Closed by {@link BufferRing#close()} or with the queue.
+     *
+     * @param count the buffers, a power of two up to {@link BufferRing#MAX_COUNT}
+     * @param size  each buffer's bytes, at least 1 ({@code count * size} at most {@link Integer#MAX_VALUE})
+     * @return the ring
+     * @throws IllegalArgumentException      if {@code count} or {@code size} is out of range
+     * @throws UnsupportedOperationException if the backend or the kernel has no provided buffers (the
+     *                                       reason is named)
+     * @throws IOException                   if the kernel refuses the registration
+     */
+    public final BufferRing bufferRing(int count, int size) throws IOException {
+        checkOpen();
+        BufferRing.check(count, size);
+        int group = 0;
+        while (group < groups.length && groups[group] != null) {
+            group++;
+        }
+        if (group > 0xFFFF) {
+            throw new IllegalStateException("65536 buffer rings are open on this completion queue");
+        }
+        if (group == groups.length) {
+            groups = Arrays.copyOf(groups, Math.max(4, 2 * groups.length));
+        }
+        BufferRing ring = openBufferRing(group, count, size);
+        groups[group] = ring;
+        ringCount++;
+        return ring;
+    }
+
+    /** The ring closed itself: its group id is free again. */
+    final void forget(BufferRing ring) {
+        if (ring.group() < groups.length && groups[ring.group()] == ring) {
+            groups[ring.group()] = null;
+            ringCount--;
+        }
+    }
+
+    private void publishRecycled() {
+        if (ringCount > 0) {
+            for (BufferRing r : groups) {
+                if (r != null) {
+                    r.publishRecycled();
+                }
+            }
+        }
+    }
+
     private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
         }
+        streamOp(stream, buf, null, token, kind);
+    }
+
+    /** The operations on a stream: recv and send into {@code buf}, multishot receive from {@code ring}. */
+    private void streamOp(TcpStream stream, ByteBuffer buf, BufferRing ring, long token, byte kind) throws IOException {
         HandleGuard g = stream.guard();
         long fd = g.acquire();
         int slot = take(token, kind, g, buf);
         try {
-            long address = NativeMemory.address(buf) + buf.position();
-            if (kind == RECV) {
-                prepRecv(userData(slot), fd, address, buf.remaining());
+            if (kind == RECV_MULTI) {
+                slotRings[slot] = ring;
+                ring.use();
+                prepRecvMultishot(userData(slot), fd, ring.group());
+            } else if (kind == RECV) {
+                prepRecv(userData(slot), fd, NativeMemory.address(buf) + buf.position(), buf.remaining());
             } else {
-                prepSend(userData(slot), fd, address, buf.remaining());
+                prepSend(userData(slot), fd, NativeMemory.address(buf) + buf.position(), buf.remaining());
             }
         } catch (IOException | RuntimeException e) {
             abandon(slot);
@@ -347,6 +447,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final int reap(Completions into, long timeoutNanos) throws IOException {
         checkOpen();
+        publishRecycled();
         long[] ud = into.tokens;
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
         IOException failure = null;
@@ -356,6 +457,9 @@ public abstract class CompletionQueue implements AutoCloseable {
             ud[i] = tokens[slot];
             if (kind == CLOSE && into.results[i] == -enoent()) {
                 into.results[i] = 0;
+            }
+            if (kind == RECV_MULTI && (into.flags[i] & Completions.BUFFER) != 0) {
+                slotRings[slot].taken(into.flags[i] >>> Completions.BUFFER_SHIFT);
             }
             if ((into.flags[i] & Completions.MORE) == 0) {
                 failure = release(slot, failure);
@@ -377,6 +481,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void submit() throws IOException {
         checkOpen();
+        publishRecycled();
         flush();
     }
 
@@ -413,9 +518,31 @@ public abstract class CompletionQueue implements AutoCloseable {
                 failure = release(slot, failure);
             }
         }
+        failure = closeRings(failure);
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** After the kernel queue is closed (which drops its buffer groups): frees the rings' memory. */
+    private IOException closeRings(IOException failure) {
+        for (int group = 0; group < groups.length; group++) {
+            BufferRing r = groups[group];
+            groups[group] = null;
+            if (r != null) {
+                try {
+                    r.closedWithQueue();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        ringCount = 0;
+        return failure;
     }
 
     // ---- slots ------------------------------------------------------------------------------
@@ -469,6 +596,10 @@ public abstract class CompletionQueue implements AutoCloseable {
         HandleGuard g = guards[slot];
         guards[slot] = null;
         buffers[slot] = null;
+        if (slotRings[slot] != null) {
+            slotRings[slot].unuse();
+            slotRings[slot] = null;
+        }
         kinds[slot] = FREE;
         free[freeTop++] = slot;
         if (g != null) {
@@ -515,6 +646,31 @@ public abstract class CompletionQueue implements AutoCloseable {
     protected abstract void prepRecv(long userData, long fd, long address, int length) throws IOException;
 
     /**
+     * Queues a multishot receive on {@code fd} into the buffers of group {@code group}
+     * ({@link #openBufferRing}'s), each completion naming its buffer in its flags
+     * ({@link Completions#BUFFER}, the id in bits 16 to 31).
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param group    the buffer-group id of the ring
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepRecvMultishot(long userData, long fd, int group) throws IOException;
+
+    /**
+     * Registers a ring of {@code count} buffers of {@code size} bytes under buffer-group id
+     * {@code group} (free on this queue); arguments checked already.
+     *
+     * @param group the buffer-group id
+     * @param count the buffers, a power of two up to {@link BufferRing#MAX_COUNT}
+     * @param size  each buffer's bytes
+     * @return the ring, every buffer lent to the kernel
+     * @throws UnsupportedOperationException if the backend or kernel has no provided buffers (say why)
+     * @throws IOException                   if the kernel refuses
+     */
+    protected abstract BufferRing openBufferRing(int group, int count, int size) throws IOException;
+
+    /**
      * Queues a send of {@code length} bytes at {@code address}.
      * @param userData the kernel's user data for the request (its slot and generation)
      * @param fd the descriptor
@@ -554,7 +710,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says;
      * completions of the backend's own requests are not copied.
      *
-     * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1)
+     * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1,
+     *         {@link Completions#BUFFER} as bit 0 and then the buffer id in bits 16 to 31)
      * @param userData     filled with each completion's user data
      * @param results      filled with each completion's result
      * @param flags        filled with each completion's flags

@@ -1,6 +1,7 @@
 package io.jmio.poll.uring;
 
 import io.jmio.poll.SyscallException;
+import io.jmio.poll.completion.BufferRing;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.posix.Errno;
 import io.jmio.poll.posix.NativeMemory;
@@ -91,6 +92,19 @@ final class UringCompletionQueue extends CompletionQueue {
     protected void prepRecv(long userData, long fd, long address, int length) throws IOException {
         room();
         ring.prep(UringNative.IORING_OP_RECV, (int) fd, address, length, 0, 0, 0, userData);
+    }
+
+    /** {@code IORING_OP_RECV} with {@code IORING_RECV_MULTISHOT} and {@code IOSQE_BUFFER_SELECT}; len 0 (the buffer's). */
+    @Override
+    protected void prepRecvMultishot(long userData, long fd, int group) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_RECV, (int) fd, 0, 0, 0, 0, UringNative.IORING_RECV_MULTISHOT, userData);
+        ring.selectBuffer(group);
+    }
+
+    @Override
+    protected BufferRing openBufferRing(int group, int count, int size) throws IOException {
+        return UringBufferRing.register(this, ring.fd, group, count, size);
     }
 
     @Override

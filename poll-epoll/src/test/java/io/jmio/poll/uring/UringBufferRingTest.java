@@ -300,6 +300,21 @@ class UringBufferRingTest {
     }
 
     @Test
+    void closingTheQueueWithAReceiveInFlightClosesItsRings() throws IOException {
+        BufferRing ring = q.bufferRing(4, 64);
+        q.recvMultishot(server, ring, RECV);
+        write("kept");
+        int i = await(RECV);
+        int id = c.bufferId(i);
+        q.close();
+        assertFalse(ring.isOpen(), "closed with its queue");
+        assertEquals("kept", text(ring, id, 4), "a buffer the application holds stays readable");
+        assertThrows(IllegalStateException.class, () -> ring.recycle(id));
+        ring.close(); // already closed: nothing to do
+        assertThrows(IllegalStateException.class, () -> q.bufferRing(4, 64), "the queue is closed");
+    }
+
+    @Test
     void badInputIsRefusedAndTheQueueStaysUsable() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> q.bufferRing(3, 64), "not a power of two");
         assertThrows(IllegalArgumentException.class, () -> q.bufferRing(0, 64));

@@ -197,7 +197,10 @@ public abstract class BufferRing implements AutoCloseable {
 
     // ---- for the queue ----------------------------------------------------------------------
 
-    /** @return the address of buffer {@code id}, for the backend's ring entries */
+    /**
+     * @param id a buffer id below {@link #count()}
+     * @return the native address of buffer {@code id}, for the backend's ring entries
+     */
     protected final long address(int id) {
         return dataAddress + (long) id * size;
     }

@@ -13,7 +13,6 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -88,9 +87,7 @@ public abstract class CompletionQueue implements AutoCloseable {
     private final int[] free;
     /** The buffer ring of each slot's multishot receive, else null. */
     private final BufferRing[] slotRings;
-    /** The open buffer rings by group id (null: free id); grown when a ring is made. */
-    private BufferRing[] groups = new BufferRing[0];
-    private int ringCount;
+    private final BufferGroups groups = new BufferGroups();
     private int freeTop;
     private boolean closed;
 
@@ -301,38 +298,14 @@ public abstract class CompletionQueue implements AutoCloseable {
     public final BufferRing bufferRing(int count, int size) throws IOException {
         checkOpen();
         BufferRing.check(count, size);
-        int group = 0;
-        while (group < groups.length && groups[group] != null) {
-            group++;
-        }
-        if (group > 0xFFFF) {
-            throw new IllegalStateException("65536 buffer rings are open on this completion queue");
-        }
-        if (group == groups.length) {
-            groups = Arrays.copyOf(groups, Math.max(4, 2 * groups.length));
-        }
-        BufferRing ring = openBufferRing(group, count, size);
-        groups[group] = ring;
-        ringCount++;
+        BufferRing ring = openBufferRing(groups.free(), count, size);
+        groups.add(ring);
         return ring;
     }
 
     /** The ring closed itself: its group id is free again. */
     final void forget(BufferRing ring) {
-        if (ring.group() < groups.length && groups[ring.group()] == ring) {
-            groups[ring.group()] = null;
-            ringCount--;
-        }
-    }
-
-    private void publishRecycled() {
-        if (ringCount > 0) {
-            for (BufferRing r : groups) {
-                if (r != null) {
-                    r.publishRecycled();
-                }
-            }
-        }
+        groups.remove(ring);
     }
 
     private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
@@ -447,7 +420,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final int reap(Completions into, long timeoutNanos) throws IOException {
         checkOpen();
-        publishRecycled();
+        groups.publishRecycled();
         long[] ud = into.tokens;
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
         IOException failure = null;
@@ -481,7 +454,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void submit() throws IOException {
         checkOpen();
-        publishRecycled();
+        groups.publishRecycled();
         flush();
     }
 
@@ -518,31 +491,10 @@ public abstract class CompletionQueue implements AutoCloseable {
                 failure = release(slot, failure);
             }
         }
-        failure = closeRings(failure);
+        failure = groups.closeAll(failure);
         if (failure != null) {
             throw failure;
         }
-    }
-
-    /** After the kernel queue is closed (which drops its buffer groups): frees the rings' memory. */
-    private IOException closeRings(IOException failure) {
-        for (int group = 0; group < groups.length; group++) {
-            BufferRing r = groups[group];
-            groups[group] = null;
-            if (r != null) {
-                try {
-                    r.closedWithQueue();
-                } catch (IOException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-        }
-        ringCount = 0;
-        return failure;
     }
 
     // ---- slots ------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ public abstract class BufferRing implements AutoCloseable {
     private final ByteBuffer[] views;
     /** true while the kernel holds the buffer. */
     private final boolean[] lent;
+    /** Buffers the application holds. */
+    private int held;
     /** Multishot receives in flight on this ring. */
     private int users;
     private boolean dirty;
@@ -132,9 +134,15 @@ public abstract class BufferRing implements AutoCloseable {
      * @return the buffer's view, made once, cleared (position 0, limit {@link #size()}); the completion's
      *         result says how many bytes from 0 were received
      * @throws IndexOutOfBoundsException if {@code id} is not below {@link #count()}
+     * @throws IllegalStateException     if the kernel holds the buffer (it may be writing it: recycled
+     *                                   already, or not yet named by a completion) and the ring is open
      */
     public final ByteBuffer buffer(int id) {
         checkId(id);
+        if (lent[id] && !closed) {
+            throw new IllegalStateException("buffer " + id + " of ring " + group
+                    + " is the kernel's: recycled already, or not yet named by a completion");
+        }
         ByteBuffer b = views[id];
         b.clear();
         return b;
@@ -159,19 +167,14 @@ public abstract class BufferRing implements AutoCloseable {
                     + " is the kernel's already: recycled twice, or never named by a completion");
         }
         lent[id] = true;
+        held--;
         provide(id, dataAddress + (long) id * size, size);
         dirty = true;
     }
 
     /** @return the buffers the application holds now (named by a completion, not yet recycled) */
     public final int held() {
-        int n = 0;
-        for (boolean k : lent) {
-            if (!k) {
-                n++;
-            }
-        }
-        return n;
+        return held;
     }
 
     /**
@@ -211,8 +214,9 @@ public abstract class BufferRing implements AutoCloseable {
 
     /** A completion named buffer {@code id}: it is the application's now. */
     final void taken(int id) {
-        if (id >= 0 && id < count) {
+        if (id >= 0 && id < count && lent[id]) {
             lent[id] = false;
+            held++;
         }
     }
 

@@ -325,6 +325,9 @@ class UringBufferRingTest {
         assertThrows(IndexOutOfBoundsException.class, () -> ring.recycle(4));
         assertThrows(IndexOutOfBoundsException.class, () -> ring.recycle(-1));
         assertThrows(IndexOutOfBoundsException.class, () -> ring.buffer(4));
+        IllegalStateException kernels = assertThrows(IllegalStateException.class, () -> ring.buffer(0),
+                "the kernel may be writing a buffer it holds");
+        assertTrue(kernels.getMessage().contains("kernel's"), kernels.getMessage());
         IllegalStateException lent = assertThrows(IllegalStateException.class, () -> ring.recycle(0));
         assertTrue(lent.getMessage().contains("kernel's already"), lent.getMessage());
         try (CompletionQueue other = CompletionQueue.open("io_uring", 4)) {
@@ -342,6 +345,7 @@ class UringBufferRingTest {
         assertEquals("ok", text(ring, id, 2));
         ring.recycle(id);
         assertThrows(IllegalStateException.class, () -> ring.recycle(id), "recycled twice");
+        assertThrows(IllegalStateException.class, () -> ring.buffer(id), "read after recycling");
         assertEquals(0, ring.held());
     }
 

@@ -330,14 +330,17 @@ class UringBufferRingTest {
         assertTrue(kernels.getMessage().contains("kernel's"), kernels.getMessage());
         IllegalStateException lent = assertThrows(IllegalStateException.class, () -> ring.recycle(0));
         assertTrue(lent.getMessage().contains("kernel's already"), lent.getMessage());
-        try (CompletionQueue other = CompletionQueue.open("io_uring", 4)) {
-            BufferRing foreign = other.bufferRing(2, 16);
+        CompletionQueue other = CompletionQueue.open("io_uring", 4);
+        BufferRing foreign;
+        try {
+            foreign = other.bufferRing(2, 16);
             assertThrows(IllegalArgumentException.class, () -> q.recvMultishot(server, foreign, RECV));
             assertEquals(0, q.inFlight(), "nothing submitted");
+        } finally {
             other.close();
-            assertFalse(foreign.isOpen(), "closing the queue closes its rings");
-            assertThrows(IllegalStateException.class, () -> foreign.recycle(0));
         }
+        assertFalse(foreign.isOpen(), "closing the queue closes its rings");
+        assertThrows(IllegalStateException.class, () -> foreign.recycle(0));
         q.recvMultishot(server, ring, RECV);
         write("ok");
         int i = await(RECV);

@@ -24,6 +24,11 @@ import java.nio.ByteBuffer;
  * reap makes when it finds the ring empty; {@code EBUSY} from that call (overflow still pending) is
  * answered by reaping what is there.
  *
+ * <p>Buffer rings ({@link UringBufferRing}) are provided-buffer rings registered on this ring under
+ * the group id the queue hands out; a multishot receive is one {@code IORING_OP_RECV} entry with
+ * {@code IORING_RECV_MULTISHOT} and {@code IOSQE_BUFFER_SELECT}, each completion naming its buffer in
+ * the upper 16 bits of its flags, which reach {@link io.jmio.poll.completion.Completions} unchanged.
+ *
  * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data bit 63
  * set) that completes on expiry or after one other completion; its completion is not reported.
  *

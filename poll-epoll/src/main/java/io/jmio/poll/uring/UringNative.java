@@ -95,7 +95,7 @@ final class UringNative {
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
     private static final int MAP_PRIVATE = 2;
-    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_ANONYMOUS = 0x20; // x86_64 and the generic table (aarch64, riscv64) alike
     private static final int MAP_POPULATE = 0x8000;
     private static final long MAP_FAILED = -1L;
     private static final int EFD_CLOEXEC = 0x80000;

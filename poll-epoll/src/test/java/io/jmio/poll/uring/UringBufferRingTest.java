@@ -388,11 +388,15 @@ class UringBufferRingTest {
         BufferRing ring = q.bufferRing(8, 64);
         ByteBuffer src = NativeMemory.allocate(32);
         q.recvMultishot(server, ring, RECV);
-        rounds(ring, src, 30_000);
+        rounds(ring, src, 50_000);
         long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
-        rounds(ring, src, 10_000);
-        long bytes = threads.getThreadAllocatedBytes(id) - before;
+        long bytes = -1;
+        // a few windows, as AllocationContract allows: the first may still see a late JIT deoptimisation
+        for (int attempt = 0; attempt < 5 && bytes != 0; attempt++) {
+            long before = threads.getThreadAllocatedBytes(id);
+            rounds(ring, src, 10_000);
+            bytes = threads.getThreadAllocatedBytes(id) - before;
+        }
         assertEquals(0, bytes, "send + multishot receive + recycle allocated " + bytes + " bytes over 10,000 rounds");
     }
 

@@ -235,7 +235,8 @@ public abstract class HandleGuard {
      * an order is the application's data race and is detected at best. Close from another thread:
      * the claim's owner store (or an earlier one) precedes the operation's {@link #acquire()}
      * compare-and-set, and {@link #close()} reads the owner after its own compare-and-set of the same
-     * state; the two are ordered, so either the acquire fails or the closer sees the owner and tells it.
+     * state; the two are ordered, so either the acquire fails or the closer sees the owner and a count
+     * that includes the operation (or a later one: a count seen at 0 after close stays 0), and tells it.
      *
      * @param q the completion queue submitting the operation
      * @throws IllegalStateException if another queue has operations in flight on the handle, or it is
@@ -506,8 +507,8 @@ public abstract class HandleGuard {
     /** Tells the completion queue that owns the handle (if any) that it is closed; returns its failure. */
     private IOException tellOwner() {
         Owner q = owner; // ordered after an operation's claim by the state's compare-and-sets (see claim)
-        if (q == null) {
-            return null;
+        if (q == null || (int) CLAIMS.getAcquire(this) == 0) {
+            return null; // nothing in flight, and nothing can start now: no cancel, no wake-up
         }
         try {
             q.closed(this);

@@ -322,4 +322,76 @@ class UringCompletionOwnershipTest {
         }
         assertEquals(before, fds.list().length, "descriptors open before and after 1000 rounds");
     }
+
+    // ---- wake-up --------------------------------------------------------------------------------
+
+    @Test
+    void wakeupFromAnotherThreadReturnsABlockedReap() throws Exception {
+        q.timeout(SAFETY_NANOS, SAFETY);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread waker = after(go, failure, q::wakeup);
+        go.countDown(); // the owner is in, or about to be in, reap(-1): either order must work
+        int n = q.reap(c, -1);
+        join(waker, failure);
+        assertEquals(0, n, "woken with no completion: the safety timeout did not fire");
+        q.wakeup(); // before the reap: the next waiting reap returns; wake-ups collapse
+        q.wakeup();
+        assertEquals(0, q.reap(c, -1));
+        assertEquals(-UringNative.ETIME, reapUntil(q, SAFETY).get(SAFETY), "nothing else was pending");
+        q.close();
+        q.wakeup(); // a closed queue: nothing to wake, no failure
+    }
+
+    @Test
+    void wakeupsAndSteadyReapsAllocateNothing() throws IOException {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "no per-thread allocation counter in this JVM");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        TcpStream[] p = pair();
+        try {
+            ByteBuffer src = NativeMemory.allocate(32);
+            ByteBuffer dst = NativeMemory.allocate(32);
+            wakeRounds(p, src, dst, 20_000);
+            long id = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(id);
+            wakeRounds(p, src, dst, 5_000);
+            long bytes = threads.getThreadAllocatedBytes(id) - before;
+            assertEquals(0, bytes, "send + recv + wakeup + reap allocated " + bytes + " bytes over 5000 rounds");
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
+    }
+
+    /** Each round: a send and a recv of 8 bytes reaped, then a wake-up and the reap it ends. */
+    private void wakeRounds(TcpStream[] p, ByteBuffer src, ByteBuffer dst, int rounds) throws IOException {
+        for (int r = 0; r < rounds; r++) {
+            src.clear().limit(8);
+            dst.clear().limit(8);
+            q.send(p[0], src, 60);
+            q.recv(p[1], dst, 61);
+            int got = 0;
+            while (q.inFlight() > 0) {
+                q.reap(c, -1);
+                for (int i = 0; i < c.size(); i++) {
+                    if (c.result(i) <= 0) {
+                        throw new AssertionError("token " + c.token(i) + ": " + c.errnoName(i));
+                    }
+                    if (c.token(i) == 61) {
+                        got += c.result(i);
+                        if (got < 8) {
+                            dst.position(got);
+                            q.recv(p[1], dst, 61);
+                        }
+                    }
+                }
+            }
+            q.wakeup();
+            if (q.reap(c, -1) != 0) {
+                throw new AssertionError("a wake-up with nothing in flight reaps nothing");
+            }
+        }
+    }
 }

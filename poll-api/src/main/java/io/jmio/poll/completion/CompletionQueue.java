@@ -378,7 +378,7 @@ public abstract class CompletionQueue implements AutoCloseable {
     /**
      * Hands the kernel the operations submitted since the last call and reaps completions.
      *
-     * A reap that waits returns early, maybe with no completion, after {@link #wakeup()} or after a
+     * <p>A reap that waits returns early, maybe with no completion, after {@link #wakeup()} or after a
      * socket with operations on this queue was closed (whose cancellation it then submits).
      *
      * @param into         receives up to its capacity of completions

@@ -108,10 +108,10 @@ public abstract class HandleGuard {
      */
     public interface Owner {
         /**
-         * The handle was closed (or detached), possibly from another thread, possibly with operations
-         * of this owner in flight on it: the owner cancels them at its next turn. Must not block; it
-         * is called once per handle, after the closed mark is set and before the closer's reference
-         * is dropped.
+         * The handle was closed (or detached), possibly from another thread, with operations of this
+         * owner in flight on it: the owner cancels them at its next turn. Must not block; it is called
+         * at most once per handle, after the closed mark is set and before the closer's reference is
+         * dropped, and not at all if the owner had nothing in flight.
          *
          * @param guard the closed guard
          * @throws IOException if the owner could not be woken (the close itself proceeds)

@@ -195,6 +195,33 @@ class UringCompletionOwnershipTest {
     }
 
     @Test
+    void handBackFromAnotherThreadWaitsForTheCancelledRecvAndLeavesTheDescriptorOpen() throws Exception {
+        TcpStream[] p = pair();
+        int fd = p[1].rawFd();
+        long[] was = identity(fd);
+        try {
+            ByteBuffer dst = NativeMemory.allocate(16);
+            q.recv(p[1], dst, 15);
+            q.submit();
+            AtomicReference<Integer> released = new AtomicReference<>();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread detacher = after(go, failure, () -> released.set(p[1].releaseFd()));
+            go.countDown();
+            Map<Long, Integer> seen = reapUntil(q, 15); // the hand-back waits for this
+            join(detacher, failure);
+            assertEquals(-ECANCELED, seen.get(15L));
+            assertEquals(fd, released.get());
+            assertFalse(gone(fd, was), "a handed-back descriptor stays open: it is the caller's now");
+        } finally {
+            p[0].close();
+            if (!gone(fd, was)) {
+                io.jmio.poll.posix.Posix.close(fd);
+            }
+        }
+    }
+
+    @Test
     void aQueuedRecvOfAStreamClosedBeforeTheNextReapNeverReachesAReusedNumber() throws IOException {
         TcpStream[] p = pair();
         TcpStream[] next = null;

@@ -239,10 +239,12 @@ public abstract class HandleGuard {
      * that includes the operation (or a later one: a count seen at 0 after close stays 0), and tells it.
      *
      * @param q the completion queue submitting the operation
-     * @throws IllegalStateException if another queue has operations in flight on the handle, or it is
-     *                               registered with a poll that is still open
+     * @throws IllegalStateException  if another queue has operations in flight on the handle, or it is
+     *                                registered with a poll that is still open
+     * @throws ClosedChannelException if {@link #close()} was called (checked here only when {@code q}
+     *                                is not the owner yet; {@link #acquire()} checks it always)
      */
-    public final void claim(Owner q) {
+    public final void claim(Owner q) throws ClosedChannelException {
         if ((Owner) OWNER.get(this) == q) { // plain: only q's thread writes q here
             claims++;
             return;
@@ -250,7 +252,10 @@ public abstract class HandleGuard {
         claimSlow(q);
     }
 
-    private void claimSlow(Owner q) {
+    private void claimSlow(Owner q) throws ClosedChannelException {
+        if (isClosed()) {
+            throw new UseAfterClose(describe()); // closed says more than "owned elsewhere"
+        }
         while (true) {
             Owner current = owner;
             if (current == q) {

@@ -120,6 +120,9 @@ class HandleGuardTest {
         g.claim(a);
         assertEquals(1, g.claims(a));
         g.unclaim();
+        g.close();
+        assertThrows(ClosedChannelException.class, () -> g.claim(b), "closed, not owned elsewhere");
+        assertEquals(0, g.claims(b));
     }
 
     @Test

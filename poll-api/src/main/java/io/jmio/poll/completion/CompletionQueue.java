@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A completion queue: operations are submitted with a 64-bit token and run by the kernel; their
@@ -39,10 +40,22 @@ import java.util.ServiceLoader;
  * <p><b>Sockets.</b> It works on jmio's {@link TcpStream} and {@link TcpListener}. For every operation
  * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
  * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
- * then, so a queued operation never reaches a number the kernel has handed out again. Plain
- * {@code close()} of a socket therefore waits for its operations; {@link #close(Guarded, long)} also
- * cancels them. A socket belongs to one queue at a time (the caller's rule: two queues would race on
- * its bytes).
+ * then, so a queued operation never reaches a number the kernel has handed out again.
+ * <ul>
+ * <li><b>One queue at a time.</b> While a socket has operations in flight on one queue, submitting
+ * one on another queue throws {@link IllegalStateException} (both queues stay usable); once the last
+ * of them is reaped, another queue may take the socket (a hand-over between threads must be ordered
+ * by the application, as for any object that is not thread-safe). A socket registered with a
+ * readiness {@link io.jmio.poll.Poll} is refused too, and registering a socket with operations in
+ * flight is refused by the poll: a readiness loop and the queue would race on its bytes.</li>
+ * <li><b>Close cancels.</b> Plain {@code close()} of a socket, from any thread, marks it closed and
+ * tells its queue, which wakes from a waiting {@link #reap} and, in it, cancels the socket's
+ * operations (queued or in flight: io_uring's {@code IORING_OP_ASYNC_CANCEL} of every request on the
+ * descriptor, while the references in flight still keep the number); they complete with
+ * {@code -ECANCELED} (or their own result, if they were done), and the last one reaped closes the
+ * descriptor. {@link #close(Guarded, long)} does the same from the queue's thread, with a completion
+ * of its own.</li>
+ * </ul>
  *
  * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s, read or written by the kernel
  * from their position up to their limit at some later time: they must not be touched until the
@@ -62,8 +75,8 @@ import java.util.ServiceLoader;
  * <p>Steady state (submitting and reaping recv and send, reaping multishot receives and recycling
  * their buffers) allocates nothing.
  *
- * <p>Threading: not thread-safe: one thread submits and reaps. Sockets it holds operations on may be
- * closed from any thread (see above).
+ * <p>Threading: not thread-safe: one thread submits and reaps. {@link #wakeup()} may be called from any
+ * thread, and the sockets it holds operations on may be closed from any thread (see above).
  */
 public abstract class CompletionQueue implements AutoCloseable {
     /** The default submission ring size of {@link #open()}. */
@@ -90,6 +103,12 @@ public abstract class CompletionQueue implements AutoCloseable {
     private final BufferGroups groups = new BufferGroups();
     private int freeTop;
     private boolean closed;
+    /** This queue as the owner of the sockets it has operations on. */
+    private final SocketOwner owner = new SocketOwner();
+    /** Sockets closed with operations of this queue in flight, pushed by any thread; popped in reap. */
+    private final AtomicReference<ClosedSocket> closing = new AtomicReference<>();
+    /** The socket {@link #close(Guarded, long)} is closing: its own cancel is queued already. */
+    private HandleGuard closingHere;
 
     /**
      * @param maxInFlight the most operations in flight at once
@@ -180,7 +199,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void accept(TcpListener listener, long token) throws IOException {
         HandleGuard g = listener.guard();
-        long fd = g.acquire();
+        long fd = enter(g);
         int slot = take(token, ACCEPT, g, null);
         try {
             prepAccept(userData(slot), fd);
@@ -215,7 +234,7 @@ public abstract class CompletionQueue implements AutoCloseable {
             throw e;
         }
         HandleGuard g = stream.guard();
-        g.acquire();
+        enter(g);
         int slot = take(token, CONNECT, g, null);
         try {
             prepConnect(userData(slot), fd, slot, address);
@@ -318,7 +337,7 @@ public abstract class CompletionQueue implements AutoCloseable {
     /** The operations on a stream: recv and send into {@code buf}, multishot receive from {@code ring}. */
     private void streamOp(TcpStream stream, ByteBuffer buf, BufferRing ring, long token, byte kind) throws IOException {
         HandleGuard g = stream.guard();
-        long fd = g.acquire();
+        long fd = enter(g);
         int slot = take(token, kind, g, buf);
         try {
             if (kind == RECV_MULTI) {
@@ -387,7 +406,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * Closes a socket with operations in flight: marks it closed (later operations on it fail with
      * {@code ClosedChannelException}) and cancels every operation of this queue on it; this request
      * completes under {@code token} with the number cancelled. The descriptor itself is closed when the
-     * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
+     * last of them is reaped, so no queued operation reaches a reused number. Plain {@code close()}
+     * of the socket cancels them too (see the class javadoc), without a completion of its own. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
      * @param socket a {@link TcpStream} or {@link TcpListener}
@@ -396,7 +416,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void close(Guarded socket, long token) throws IOException {
         HandleGuard g = socket.guard();
-        long fd = g.acquire();
+        long fd = enter(g);
         int slot = take(token, CLOSE, g, null);
         try {
             prepCancelAll(userData(slot), fd);
@@ -404,7 +424,26 @@ public abstract class CompletionQueue implements AutoCloseable {
             abandon(slot);
             throw e;
         }
-        g.close(); // drops the owner's reference; the references in flight keep the number until reaped
+        closingHere = g; // the cancel is queued: the close hook need not queue another
+        try {
+            g.close(); // drops the owner's reference; the references in flight keep the number until reaped
+        } finally {
+            closingHere = null;
+        }
+    }
+
+    /**
+     * Makes a {@link #reap} that waits return, now or, if none is waiting, the next one (with zero or
+     * more completions); wake-ups before a reap collapse into one. Does nothing once the queue is
+     * closed. It is for the completion queue what {@link io.jmio.poll.Waker} is for a poll. On IOCP:
+     * {@code PostQueuedCompletionStatus} of a packet of the backend's own.
+     *
+     * <p>Threading: thread-safe, callable from any thread.
+     *
+     * @throws IOException if the backend's wake-up call fails
+     */
+    public final void wakeup() throws IOException {
+        wake();
     }
 
     // ---- reaping ----------------------------------------------------------------------------
@@ -412,8 +451,11 @@ public abstract class CompletionQueue implements AutoCloseable {
     /**
      * Hands the kernel the operations submitted since the last call and reaps completions.
      *
+     * <p>A reap that waits returns early, maybe with no completion, after {@link #wakeup()} or after a
+     * socket with operations on this queue was closed (whose cancellation it then submits).
+     *
      * @param into         receives up to its capacity of completions
-     * @param timeoutNanos 0: do not wait; negative: wait for at least one; else at most this long
+     * @param timeoutNanos 0: do not wait; negative: wait for at least one (or a wake-up); else at most this long
      * @return the number reaped, also {@code into.size()}
      * @throws IOException from the backend's system call, or from the deferred close of a socket whose
      *                     last operation was reaped (the completions are in {@code into} all the same)
@@ -422,7 +464,14 @@ public abstract class CompletionQueue implements AutoCloseable {
         checkOpen();
         groups.publishRecycled();
         long[] ud = into.tokens;
+        if (closing.get() != null) {
+            cancelClosed();
+        }
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
+        if (n == 0 && closing.get() != null) { // woken by a close: cancel now and collect what that ended
+            cancelClosed();
+            n = drain(ud, into.results, into.flags, ud.length, 0);
+        }
         IOException failure = null;
         for (int i = 0; i < n; i++) {
             int slot = (int) ud[i];
@@ -455,6 +504,9 @@ public abstract class CompletionQueue implements AutoCloseable {
     public final void submit() throws IOException {
         checkOpen();
         groups.publishRecycled();
+        if (closing.get() != null) {
+            cancelClosed();
+        }
         flush();
     }
 
@@ -488,10 +540,15 @@ public abstract class CompletionQueue implements AutoCloseable {
         }
         for (int slot = 0; slot < kinds.length; slot++) {
             if (kinds[slot] != FREE) {
+                HandleGuard g = guards[slot];
                 failure = release(slot, failure);
+                if (g != null) {
+                    g.disown(owner);
+                }
             }
         }
         failure = groups.closeAll(failure);
+        closing.set(null);
         if (failure != null) {
             throw failure;
         }
@@ -505,10 +562,25 @@ public abstract class CompletionQueue implements AutoCloseable {
         }
     }
 
-    /** Takes a slot; the guard's reference (acquired by the caller) is dropped if none is free. */
+    /**
+     * Claims the socket for this queue and enters an operation on it; pair it with {@link #take}
+     * (whose failure, and the slot's release, undo both).
+     */
+    private long enter(HandleGuard g) throws IOException {
+        g.claim(owner); // before acquire: a close that the acquire does not see sees this queue (see claim)
+        try {
+            return g.acquire();
+        } catch (IOException | RuntimeException e) {
+            g.unclaim();
+            throw e;
+        }
+    }
+
+    /** Takes a slot; the guard's claim and reference (taken by {@link #enter}) are dropped if none is free. */
     private int take(long token, byte kind, HandleGuard g, ByteBuffer buf) throws IOException {
         if (closed || freeTop == 0) {
             if (g != null) {
+                g.unclaim();
                 g.release();
             }
             checkOpen();
@@ -555,6 +627,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         kinds[slot] = FREE;
         free[freeTop++] = slot;
         if (g != null) {
+            g.unclaim();
             try {
                 g.release();
             } catch (IOException e) {
@@ -565,6 +638,67 @@ public abstract class CompletionQueue implements AutoCloseable {
             }
         }
         return failure;
+    }
+
+    // ---- sockets closed from any thread -------------------------------------------------------
+
+    /** One closed socket on {@link #closing}, a lock-free stack (pushed by closers, emptied by the owner). */
+    private static final class ClosedSocket {
+        final HandleGuard guard;
+        ClosedSocket next;
+
+        ClosedSocket(HandleGuard guard) {
+            this.guard = guard;
+        }
+    }
+
+    /**
+     * Cancels the operations in flight on each socket closed since the last turn. The descriptor
+     * number is still this process's: each operation counted by the claim holds a reference, dropped
+     * only when its completion is reaped, after the system call that submits the cancel.
+     */
+    private void cancelClosed() throws IOException {
+        ClosedSocket s = closing.getAndSet(null);
+        while (s != null) {
+            if (s.guard.claims(owner) > 0) {
+                try {
+                    prepCancelClosed(s.guard.handle());
+                } catch (IOException | RuntimeException e) {
+                    push(s); // the rest waits for the next reap
+                    throw e;
+                }
+            }
+            s = s.next;
+        }
+    }
+
+    private void push(ClosedSocket s) {
+        ClosedSocket last = s;
+        while (last.next != null) {
+            last = last.next;
+        }
+        ClosedSocket head;
+        do {
+            head = closing.get();
+            last.next = head;
+        } while (!closing.compareAndSet(head, s));
+    }
+
+    /** This queue as the owner of its sockets' guards; told of their close from any thread. */
+    private final class SocketOwner implements HandleGuard.Owner {
+        @Override
+        public void closed(HandleGuard guard) throws IOException {
+            if (guard == closingHere || closed) {
+                return; // close(Guarded, long) queued its own cancel; a closed queue holds nothing
+            }
+            push(new ClosedSocket(guard));
+            wake();
+        }
+
+        @Override
+        public String toString() {
+            return CompletionQueue.this.toString();
+        }
     }
 
     // ---- the backend ------------------------------------------------------------------------
@@ -659,8 +793,26 @@ public abstract class CompletionQueue implements AutoCloseable {
     protected abstract void prepCancelAll(long userData, long fd) throws IOException;
 
     /**
-     * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says;
-     * completions of the backend's own requests are not copied.
+     * Queues, as a request of the backend's own (its completion is not copied by {@link #drain}), the
+     * cancellation of every request on {@code fd}, a socket closed with operations in flight.
+     *
+     * @param fd the descriptor, still open: the operations in flight hold it
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepCancelClosed(long fd) throws IOException;
+
+    /**
+     * Wakes a {@link #drain} that waits, or makes the next one return; thread-safe; does nothing once
+     * {@link #closeQueue()} ran.
+     *
+     * @throws IOException if the call fails
+     */
+    protected abstract void wake() throws IOException;
+
+    /**
+     * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says
+     * (a {@link #wake()} ends the wait, maybe with none copied); completions of the backend's own
+     * requests are not copied.
      *
      * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1,
      *         {@link Completions#BUFFER} as bit 0 and then the buffer id in bits 16 to 31)

@@ -2,11 +2,13 @@ package io.jmio.poll.completion;
 
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -36,7 +38,9 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
- * <p><b>Sockets.</b> It works on jmio's {@link TcpStream} and {@link TcpListener}. For every operation
+ * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}
+ * (datagrams with their addresses: {@link #recvmsg}, {@link #sendmsg} and a reusable {@link Message})
+ * and {@link UnixStream}. For every operation
  * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
  * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
  * then, so a queued operation never reaches a number the kernel has handed out again. Plain
@@ -72,12 +76,16 @@ public abstract class CompletionQueue implements AutoCloseable {
     static final byte CANCEL = 5;
     static final byte CLOSE = 6;
     static final byte CONNECT = 7;
+    static final byte RECVMSG = 9;
+    static final byte SENDMSG = 10;
 
     private final long[] tokens;
     private final int[] generations;
     private final byte[] kinds;
     private final HandleGuard[] guards;
     private final ByteBuffer[] buffers;
+    /** The message of a recvmsg or sendmsg in flight, kept reachable and marked in flight until reaped. */
+    private final Message[] messages;
     private final int[] free;
     private int freeTop;
     private boolean closed;
@@ -91,6 +99,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         kinds = new byte[maxInFlight];
         guards = new HandleGuard[maxInFlight];
         buffers = new ByteBuffer[maxInFlight];
+        messages = new Message[maxInFlight];
         free = new int[maxInFlight];
         for (int i = 0; i < maxInFlight; i++) {
             free[i] = maxInFlight - 1 - i;
@@ -243,19 +252,101 @@ public abstract class CompletionQueue implements AutoCloseable {
         io(stream, src, token, SEND);
     }
 
-    private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
+    /**
+     * Receives into {@code dst} from a Unix-domain stream, as {@link #recv(TcpStream, ByteBuffer, long)}
+     * does from TCP (on IOCP: {@code WSARecv} on an {@code AF_UNIX} socket, Windows 10 1803 and later).
+     *
+     * @param stream the connected stream
+     * @param dst    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void recv(UnixStream stream, ByteBuffer dst, long token) throws IOException {
+        io(stream, dst, token, RECV);
+    }
+
+    /**
+     * Sends {@code src} on a Unix-domain stream, as {@link #send(TcpStream, ByteBuffer, long)} does on
+     * TCP; a peer that closed makes it complete with {@code -EPIPE}, raising no signal (on IOCP:
+     * {@code WSASend} on an {@code AF_UNIX} socket).
+     *
+     * @param stream the connected stream
+     * @param src    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void send(UnixStream stream, ByteBuffer src, long token) throws IOException {
+        io(stream, src, token, SEND);
+    }
+
+    private void io(Guarded stream, ByteBuffer buf, long token, byte kind) throws IOException {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
         }
-        HandleGuard g = stream.guard();
+        submit(stream, token, kind, buf, null, NativeMemory.address(buf) + buf.position(), buf.remaining());
+    }
+
+    /**
+     * Receives one datagram into {@code message}'s buffer (from its position up to its limit) and its
+     * sender's address into the message; the result is the bytes put into the buffer. A datagram longer
+     * than the room is cut: the result is the room, and {@link Message#truncated()} says so. On a
+     * connected socket whose datagram met a closed port (ICMP port unreachable) it completes with
+     * {@code -ECONNREFUSED}. On IOCP: {@code WSARecvFrom} (or {@code WSARecvMsg}, for the flags) with
+     * an {@code OVERLAPPED}, the address written at completion as here.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UdpSocket socket, Message message, long token) throws IOException {
+        submit(socket, token, RECVMSG, message.buffer(), message, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends {@code message}'s buffer (from its position up to its limit) as one datagram to its
+     * {@link Message#destination(InetSocketAddress) destination}, or to the connected peer if it has
+     * none; the result is the bytes sent. On a connected socket whose earlier datagram met a closed port
+     * it may complete with {@code -ECONNREFUSED}. On IOCP: {@code WSASendTo} (or {@code WSASendMsg})
+     * with an {@code OVERLAPPED}.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UdpSocket socket, Message message, long token) throws IOException {
+        submit(socket, token, SENDMSG, message.buffer(), message, message.prepareSend(), 0);
+    }
+
+    /**
+     * The one shape of an operation on a socket: a reference on its guard, a slot, the backend's
+     * entry; on a failure the slot and the reference are given back, so the queue stays usable.
+     *
+     * @param address a buffer's native address (recv, send) or a {@code msghdr}'s (recvmsg, sendmsg)
+     * @param length  the buffer's length (recv, send)
+     */
+    private void submit(Guarded socket, long token, byte kind, ByteBuffer buf, Message message, long address, int length)
+            throws IOException {
+        HandleGuard g = socket.guard();
         long fd = g.acquire();
         int slot = take(token, kind, g, buf);
+        if (message != null) {
+            messages[slot] = message;
+            message.inFlight = true;
+        }
         try {
-            long address = NativeMemory.address(buf) + buf.position();
-            if (kind == RECV) {
-                prepRecv(userData(slot), fd, address, buf.remaining());
-            } else {
-                prepSend(userData(slot), fd, address, buf.remaining());
+            long userData = userData(slot);
+            switch (kind) {
+                case RECV -> prepRecv(userData, fd, address, length);
+                case SEND -> prepSend(userData, fd, address, length);
+                case RECVMSG -> prepRecvmsg(userData, fd, address);
+                case SENDMSG -> prepSendmsg(userData, fd, address);
+                default -> throw new AssertionError("not a socket operation: " + kind);
             }
         } catch (IOException | RuntimeException e) {
             abandon(slot);
@@ -317,7 +408,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
-     * @param socket a {@link TcpStream} or {@link TcpListener}
+     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket} or {@link UnixStream}
      * @throws IOException if the socket is closed already or the submission fails
      * @param token the caller's token, reported with the completion
      */
@@ -469,6 +560,11 @@ public abstract class CompletionQueue implements AutoCloseable {
         HandleGuard g = guards[slot];
         guards[slot] = null;
         buffers[slot] = null;
+        Message m = messages[slot];
+        if (m != null) {
+            messages[slot] = null;
+            m.inFlight = false;
+        }
         kinds[slot] = FREE;
         free[freeTop++] = slot;
         if (g != null) {
@@ -523,6 +619,28 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @throws IOException if the call fails
      */
     protected abstract void prepSend(long userData, long fd, long address, int length) throws IOException;
+
+    /**
+     * Queues a receive of one message ({@code recvmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepRecvmsg(long userData, long fd, long msghdr) throws IOException;
+
+    /**
+     * Queues a send of one message ({@code sendmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepSendmsg(long userData, long fd, long msghdr) throws IOException;
 
     /**
      * Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory.

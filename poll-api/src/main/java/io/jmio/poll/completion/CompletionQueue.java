@@ -8,6 +8,7 @@ import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.unix.UnixListener;
 import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
@@ -38,17 +39,18 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
- * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}
- * (datagrams with their addresses: {@link #recvmsg}, {@link #sendmsg} and a reusable {@link Message})
- * and {@link UnixStream}. For every operation
- * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
- * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
+ * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UnixStream},
+ * {@link UnixListener} and {@link UdpSocket} (datagrams with their addresses: {@link #recvmsg},
+ * {@link #sendmsg} and a reusable {@link Message}). For every operation in flight the queue holds
+ * a reference on the socket's {@link HandleGuard}, dropped when the operation's last completion is
+ * reaped: a socket closed meanwhile keeps its descriptor number until
  * then, so a queued operation never reaches a number the kernel has handed out again. Plain
  * {@code close()} of a socket therefore waits for its operations; {@link #close(Guarded, long)} also
  * cancels them. A socket belongs to one queue at a time (the caller's rule: two queues would race on
  * its bytes).
  *
- * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s, read or written by the kernel
+ * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s (recvmsg and sendmsg the buffer of
+ * their {@link Message}), read or written by the kernel
  * from their position up to their limit at some later time: they must not be touched until the
  * operation completes. The queue keeps them reachable meanwhile; it never moves their position (the
  * caller advances it by the completion's result).
@@ -59,7 +61,8 @@ import java.util.ServiceLoader;
  * {@link java.nio.channels.ClosedChannelException}, {@link IllegalStateException}. A full submission
  * ring is not an error: the queue hands the kernel what it holds and goes on.
  *
- * <p>Steady state (submitting and reaping recv and send) allocates nothing.
+ * <p>Steady state (submitting and reaping recv and send, recvmsg and sendmsg with reused
+ * {@link Message}s) allocates nothing.
  *
  * <p>Threading: not thread-safe: one thread submits and reaps. Sockets it holds operations on may be
  * closed from any thread (see above).
@@ -178,15 +181,20 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param token the caller's token, reported with the completion
      */
     public final void accept(TcpListener listener, long token) throws IOException {
-        HandleGuard g = listener.guard();
-        long fd = g.acquire();
-        int slot = take(token, ACCEPT, g, null);
-        try {
-            prepAccept(userData(slot), fd);
-        } catch (IOException | RuntimeException e) {
-            abandon(slot);
-            throw e;
-        }
+        submit(listener, token, ACCEPT, null, null, 0, 0);
+    }
+
+    /**
+     * Accepts Unix-domain connections, multishot, as {@link #accept(TcpListener, long)} does; each
+     * result is a descriptor to adopt with {@code UnixStream.fromFd}. On IOCP: {@code AcceptEx} on an
+     * {@code AF_UNIX} socket.
+     *
+     * @param listener the listening socket
+     * @param token    the caller's token, reported with the completion
+     * @throws IOException if the listener is closed or the submission fails
+     */
+    public final void accept(UnixListener listener, long token) throws IOException {
+        submit(listener, token, ACCEPT, null, null, 0, 0);
     }
 
     /**
@@ -283,6 +291,9 @@ public abstract class CompletionQueue implements AutoCloseable {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
         }
+        if (kind == RECV && buf.isReadOnly()) {
+            throw new IllegalArgumentException("a receive writes the buffer: it must not be read-only");
+        }
         submit(stream, token, kind, buf, null, NativeMemory.address(buf) + buf.position(), buf.remaining());
     }
 
@@ -298,8 +309,9 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param message a message with a direct buffer, not in flight; it is the kernel's until the
      *                completion is reaped
      * @param token   the caller's token, reported with the completion
-     * @throws IllegalStateException if the message is in flight or has no buffer
-     * @throws IOException           if the socket is closed or the submission fails
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
      */
     public final void recvmsg(UdpSocket socket, Message message, long token) throws IOException {
         submit(socket, token, RECVMSG, message.buffer(), message, message.prepareReceive(), 0);
@@ -327,7 +339,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * The one shape of an operation on a socket: a reference on its guard, a slot, the backend's
      * entry; on a failure the slot and the reference are given back, so the queue stays usable.
      *
-     * @param address a buffer's native address (recv, send) or a {@code msghdr}'s (recvmsg, sendmsg)
+     * @param address a buffer's native address (recv, send) or a {@code msghdr}'s (recvmsg, sendmsg);
+     *                unused by accept
      * @param length  the buffer's length (recv, send)
      */
     private void submit(Guarded socket, long token, byte kind, ByteBuffer buf, Message message, long address, int length)
@@ -342,6 +355,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         try {
             long userData = userData(slot);
             switch (kind) {
+                case ACCEPT -> prepAccept(userData, fd);
                 case RECV -> prepRecv(userData, fd, address, length);
                 case SEND -> prepSend(userData, fd, address, length);
                 case RECVMSG -> prepRecvmsg(userData, fd, address);
@@ -408,7 +422,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
-     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket} or {@link UnixStream}
+     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}, {@link UnixStream} or
+     *               {@link UnixListener}
      * @throws IOException if the socket is closed already or the submission fails
      * @param token the caller's token, reported with the completion
      */

@@ -262,9 +262,13 @@ public final class Message {
      * family cleared (so a receive that fails reads as no source).
      *
      * @return the native address of the {@code msghdr}
+     * @throws IllegalArgumentException if the buffer is read-only
      */
     long prepareReceive() {
         ByteBuffer b = checkSubmittable();
+        if (b.isReadOnly()) {
+            throw new IllegalArgumentException("a receive writes the buffer: it must not be read-only");
+        }
         encoded = null;
         destinationLength = 0;
         received = true;

@@ -14,6 +14,8 @@ import io.jmio.poll.completion.Completions;
 import io.jmio.poll.completion.Message;
 import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.unix.UnixAddress;
+import io.jmio.poll.unix.UnixListener;
 import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * recvmsg and sendmsg of the completion queue on the real kernel, over UDP loopback (IPv4 and IPv6):
@@ -336,6 +340,76 @@ class UringMessageTest {
             p[0].close();
             assertEquals(0, result(1), "0: the peer shut down");
         } finally {
+            p[1].close();
+        }
+    }
+
+    @Test
+    void unixListenerAcceptIsMultishot(@TempDir Path dir) throws IOException {
+        UnixAddress address = UnixAddress.of(dir.resolve("q.sock"));
+        try (UnixListener listener = UnixListener.bind(address)) {
+            q.accept(listener, 1);
+            for (int k = 0; k < 2; k++) {
+                try (UnixStream client = UnixStream.connect(address)) {
+                    int i = awaitIndex(1);
+                    assertTrue(c.result(i) >= 0, () -> "accept: " + c.errnoName(i));
+                    assertTrue(c.more(i), "multishot accept stays armed");
+                    try (UnixStream server = UnixStream.fromFd(c.result(i))) {
+                        ByteBuffer dst = NativeMemory.allocate(8);
+                        q.recv(server, dst, 2);
+                        client.write(ByteBuffer.wrap(new byte[] {'u', (byte) ('0' + k)}));
+                        assertEquals(2, result(2));
+                        assertEquals("u" + k, string(dst, 2));
+                    }
+                }
+            }
+            assertEquals(1, q.inFlight(), "one accept served both");
+            q.close(listener, 3);
+            Map<Long, Integer> r = results(1, 3);
+            assertEquals("ECANCELED", name(r.get(1L)));
+        }
+    }
+
+    /** Reaps until a completion with {@code token} arrives; returns its index in {@link #c}. */
+    private int awaitIndex(long token) throws IOException {
+        long deadline = System.nanoTime() + WAIT;
+        while (System.nanoTime() < deadline) {
+            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
+            for (int i = 0; i < c.size(); i++) {
+                if (c.token(i) == token) {
+                    return i;
+                }
+            }
+        }
+        throw new AssertionError("no completion for token " + token);
+    }
+
+    @Test
+    void closingTheQueueReturnsAMessageInFlight() throws IOException {
+        try (UdpSocket server = UdpSocket.bind(V4)) {
+            Message in = new Message().buffer(NativeMemory.allocate(16));
+            q.recvmsg(server, in, 1);
+            q.submit();
+            q.close();
+            assertFalse(in.inFlight(), "the queue let go of it");
+            assertEquals(0, q.inFlight());
+        }
+    }
+
+    @Test
+    void aReadOnlyBufferIsRefusedForAReceive() throws IOException {
+        try (UdpSocket server = UdpSocket.bind(V4)) {
+            Message in = new Message().buffer(NativeMemory.allocate(16).asReadOnlyBuffer());
+            assertThrows(IllegalArgumentException.class, () -> q.recvmsg(server, in, 1));
+            assertFalse(in.inFlight());
+            assertEquals(0, q.inFlight());
+        }
+        UnixStream[] p = UnixStream.pair();
+        try {
+            assertThrows(IllegalArgumentException.class, () -> q.recv(p[1], NativeMemory.allocate(4).asReadOnlyBuffer(), 2));
+            assertEquals(0, q.inFlight());
+        } finally {
+            p[0].close();
             p[1].close();
         }
     }

@@ -235,6 +235,26 @@ class UringMessageTest {
     }
 
     @Test
+    void aConnectedSocketsNextSendmsgAfterARefusalCompletesWithEconnrefused() throws IOException {
+        InetSocketAddress gone;
+        try (UdpSocket closed = UdpSocket.bind(V4)) {
+            gone = closed.localAddress();
+        }
+        try (UdpSocket client = UdpSocket.bind(V4)) {
+            client.connect(gone);
+            Message out = new Message().buffer(direct("anyone?"));
+            int res = 0;
+            for (int k = 0; k < 100 && res >= 0; k++) { // each send is reaped first: the refusal of one reaches a later one
+                q.sendmsg(client, out, k);
+                res = result(k);
+            }
+            assertEquals("ECONNREFUSED", name(res), "the pending error ends a later send");
+            q.sendmsg(client, out, 200);
+            assertEquals(7, result(200), "the error is reported once");
+        }
+    }
+
+    @Test
     void sendmsgWithoutADestinationOnAnUnconnectedSocketFailsWithEdestaddrreq() throws IOException {
         try (UdpSocket client = UdpSocket.bind(V4)) {
             q.sendmsg(client, new Message().buffer(direct("x")), 1);
@@ -428,12 +448,19 @@ class UringMessageTest {
             Message back = new Message().buffer(NativeMemory.allocate(64));
             byte[] ip = new byte[16];
             InetSocketAddress from = client.localAddress();
-            echoRounds(client, server, to, from, out, in, back, ip, 20_000);
+            echoRounds(client, server, to, from, out, in, back, ip, 50_000);
+            // A window of 10,000 rounds after warm-up; a few more while the JIT is still settling (a
+            // recompilation can count some hundred bytes once, on a loaded machine). An allocation per
+            // operation would show in every window, at 10,000 x its size at least.
             long id = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(id);
-            echoRounds(client, server, to, from, out, in, back, ip, 10_000);
-            long bytes = threads.getThreadAllocatedBytes(id) - before;
-            assertEquals(0, bytes, "sendmsg + recvmsg + source + reply + reap allocated " + bytes + " bytes over 10000 rounds");
+            long least = Long.MAX_VALUE;
+            for (int window = 0; window < 5 && least > 0; window++) {
+                long before = threads.getThreadAllocatedBytes(id);
+                echoRounds(client, server, to, from, out, in, back, ip, 10_000);
+                least = Math.min(least, threads.getThreadAllocatedBytes(id) - before);
+            }
+            assertEquals(0, least, "sendmsg + recvmsg + source + reply + reap allocated at least " + least
+                    + " bytes in every window of 10000 rounds");
         }
     }
 

@@ -8,6 +8,7 @@ import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.unix.UnixDatagram;
 import io.jmio.poll.unix.UnixListener;
 import io.jmio.poll.unix.UnixStream;
 
@@ -40,8 +41,8 @@ import java.util.ServiceLoader;
  * }</pre>
  *
  * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UnixStream},
- * {@link UnixListener} and {@link UdpSocket} (datagrams with their addresses: {@link #recvmsg},
- * {@link #sendmsg} and a reusable {@link Message}). For every operation in flight the queue holds
+ * {@link UnixListener}, {@link UdpSocket} and {@link UnixDatagram} (datagrams with their addresses:
+ * {@link #recvmsg}, {@link #sendmsg} and a reusable {@link Message}). For every operation in flight the queue holds
  * a reference on the socket's {@link HandleGuard}, dropped when the operation's last completion is
  * reaped: a socket closed meanwhile keeps its descriptor number until
  * then, so a queued operation never reaches a number the kernel has handed out again. Plain
@@ -336,6 +337,44 @@ public abstract class CompletionQueue implements AutoCloseable {
     }
 
     /**
+     * Receives one datagram from a Unix-domain datagram socket, as {@link #recvmsg(UdpSocket, Message,
+     * long)} does from UDP: the result is the bytes put into the buffer, {@link Message#truncated()}
+     * says whether the datagram was cut. The sender's address is kept in the message for
+     * {@link Message#replyToSource()} (a bound sender's; an unnamed one cannot be answered), but not
+     * decoded: {@link Message#source()} reads internet addresses only. On IOCP: none (Windows has no
+     * Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        submit(socket, token, RECVMSG, message.buffer(), message, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends one datagram on a Unix-domain datagram socket: to the connected peer (a
+     * {@link UnixDatagram#pair() pair}'s other end, or after {@code connect}), or to the source of the
+     * message's last receive after {@link Message#replyToSource()}; explicit Unix destinations are not
+     * offered ({@link Message#destination(InetSocketAddress)} takes internet addresses). The result is
+     * the bytes sent. On IOCP: none (Windows has no Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        submit(socket, token, SENDMSG, message.buffer(), message, message.prepareSend(), 0);
+    }
+
+    /**
      * The one shape of an operation on a socket: a reference on its guard, a slot, the backend's
      * entry; on a failure the slot and the reference are given back, so the queue stays usable.
      *
@@ -422,8 +461,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
-     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}, {@link UnixStream} or
-     *               {@link UnixListener}
+     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}, {@link UnixStream},
+     *               {@link UnixListener} or {@link UnixDatagram}
      * @throws IOException if the socket is closed already or the submission fails
      * @param token the caller's token, reported with the completion
      */

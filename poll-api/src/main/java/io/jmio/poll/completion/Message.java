@@ -5,6 +5,7 @@ import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.posix.Sockaddr;
 import io.jmio.poll.posix.SockaddrIn6Descriptor;
 import io.jmio.poll.posix.SockaddrInDescriptor;
+import io.jmio.poll.posix.SockaddrLayout;
 import io.jmio.poll.posix.SocketConstants;
 
 import java.net.InetSocketAddress;
@@ -58,7 +59,9 @@ import java.util.Objects;
  * {@link IllegalStateException}, except {@link #inFlight()} and {@link #buffer()}, and submitting it
  * again is refused. The queue keeps it and its buffer reachable meanwhile.
  *
- * <p>No ancillary data (control messages) in this version.
+ * <p>It serves Unix-domain datagram sockets too ({@link CompletionQueue#recvmsg(io.jmio.poll.unix.UnixDatagram,
+ * Message, long)}): connected, or replying to a bound sender with {@link #replyToSource()}; their
+ * addresses are not decoded or encoded here. No ancillary data (control messages) in this version.
  *
  * <p>Threading: not thread-safe; one thread, the queue's, uses it.
  */
@@ -150,18 +153,21 @@ public final class Message {
     }
 
     /**
-     * Makes the source of the last receive the destination of the next send, as the kernel wrote it:
-     * nothing is decoded or allocated.
+     * Makes the source of the last receive the destination of the next send, as the kernel wrote it
+     * ({@code msg_namelen} bytes, of any family: a bound Unix-domain sender's too): nothing is decoded
+     * or allocated.
      *
      * @return this
      * @throws IllegalStateException if the message is in flight, or holds no received source (its last
-     *                               use was not a receive, or the receive failed)
+     *                               use was not a receive, the receive failed, or the sender is unnamed)
      */
     public Message replyToSource() {
         checkSource();
-        int length = rawSourceLength();
-        if (length == 0) {
-            throw new IllegalStateException("the last receive reported no source address (it failed?)");
+        int length = MSGHDR.nameLength(block, 0);
+        if (SOCKADDR.layout().family(block, NAME_OFFSET) == 0 || length <= SockaddrLayout.FAMILY_HEADER_SIZE
+                || length > Sockaddr.STORAGE_SIZE) {
+            throw new IllegalStateException("the last receive reported no source address to reply to (it failed,"
+                    + " or the sender is an unnamed socket)");
         }
         destinationLength = length;
         return this;
@@ -193,7 +199,8 @@ public final class Message {
     /**
      * @return the sender of the last received datagram; the same instance as the previous call's while
      *         the sender's address is the same (a new one, allocated, when it changes); null if the
-     *         receive failed before the kernel wrote an address
+     *         receive failed before the kernel wrote an address, or the sender's is not an internet
+     *         address (a Unix-domain socket's)
      * @throws IllegalStateException if the message is in flight, or was not used for a receive since
      *                               its destination was set
      */
@@ -217,7 +224,7 @@ public final class Message {
 
     /**
      * @return the sender's port, without allocating; -1 if the receive failed before the kernel wrote
-     *         an address
+     *         an address, or it is not an internet address
      * @throws IllegalStateException as {@link #source()}
      */
     public int sourcePort() {
@@ -235,7 +242,8 @@ public final class Message {
      * Copies the sender's IP address, network byte order, without allocating.
      *
      * @param into receives 4 bytes (IPv4) or 16 (IPv6) from index 0
-     * @return the number copied, 4 or 16; 0 if the receive failed before the kernel wrote an address
+     * @return the number copied, 4 or 16; 0 if the receive failed before the kernel wrote an address,
+     *         or it is not an internet address
      * @throws IllegalStateException     as {@link #source()}
      * @throws IndexOutOfBoundsException if {@code into} is too short for the address
      */

@@ -15,6 +15,7 @@ import io.jmio.poll.completion.Message;
 import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.unix.UnixAddress;
+import io.jmio.poll.unix.UnixDatagram;
 import io.jmio.poll.unix.UnixListener;
 import io.jmio.poll.unix.UnixStream;
 
@@ -387,6 +388,45 @@ class UringMessageTest {
             q.close(listener, 3);
             Map<Long, Integer> r = results(1, 3);
             assertEquals("ECANCELED", name(r.get(1L)));
+        }
+    }
+
+    @Test
+    void unixDatagramRecvmsgAndSendmsgToTheConnectedPeer() throws IOException {
+        UnixDatagram[] p = UnixDatagram.pair();
+        try {
+            Message in = new Message().buffer(NativeMemory.allocate(4));
+            q.recvmsg(p[1], in, 1);
+            q.sendmsg(p[0], new Message().buffer(direct("abcdef")), 2);
+            Map<Long, Integer> r = results(1, 2);
+            assertEquals(6, r.get(2L));
+            assertEquals(4, r.get(1L));
+            assertTrue(in.truncated(), "a Unix datagram is cut as a UDP one");
+            assertEquals("abcd", string(in.buffer(), 4));
+            assertNull(in.source(), "not an internet address");
+            assertThrows(IllegalStateException.class, in::replyToSource, "a pair's end is unnamed");
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
+    }
+
+    @Test
+    void unixDatagramReplyToABoundSender(@TempDir Path dir) throws IOException {
+        try (UnixDatagram server = UnixDatagram.bind(UnixAddress.of(dir.resolve("server.sock")));
+             UnixDatagram client = UnixDatagram.bind(UnixAddress.of(dir.resolve("client.sock")))) {
+            client.connect(server.localAddress());
+            Message in = new Message().buffer(NativeMemory.allocate(16));
+            q.recvmsg(server, in, 1);
+            q.sendmsg(client, new Message().buffer(direct("hey")), 2);
+            assertEquals(3, results(1, 2).get(1L));
+            in.buffer().limit(3);
+            q.sendmsg(server, in.replyToSource(), 3);
+            Message back = new Message().buffer(NativeMemory.allocate(16));
+            q.recvmsg(client, back, 4);
+            Map<Long, Integer> r = results(3, 4);
+            assertEquals(3, r.get(3L), "sent back to the sender's path as the kernel reported it");
+            assertEquals("hey", string(back.buffer(), 3));
         }
     }
 

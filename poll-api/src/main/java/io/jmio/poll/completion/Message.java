@@ -63,6 +63,10 @@ import java.util.Objects;
  * Message, long)}): connected, or replying to a bound sender with {@link #replyToSource()}; their
  * addresses are not decoded or encoded here. No ancillary data (control messages) in this version.
  *
+ * <p>On IOCP the same parts would make a {@code WSAMSG} (name, one {@code WSABUF}, no control data,
+ * flags) for an overlapped {@code WSARecvMsg}/{@code WSASendMsg}; a backend there would lay the block
+ * out for Windows, behind the same methods.
+ *
  * <p>Threading: not thread-safe; one thread, the queue's, uses it.
  */
 public final class Message {

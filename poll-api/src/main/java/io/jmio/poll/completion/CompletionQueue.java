@@ -2,11 +2,15 @@ package io.jmio.poll.completion;
 
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.unix.UnixDatagram;
+import io.jmio.poll.unix.UnixListener;
+import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -37,10 +41,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * }
  * }</pre>
  *
- * <p><b>Sockets.</b> It works on jmio's {@link TcpStream} and {@link TcpListener}. For every operation
- * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
- * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
- * then, so a queued operation never reaches a number the kernel has handed out again.
+ * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UnixStream},
+ * {@link UnixListener}, {@link UdpSocket} and {@link UnixDatagram} (datagrams with their addresses:
+ * {@link #recvmsg}, {@link #sendmsg} and a reusable {@link Message}). For every operation in flight
+ * the queue holds a reference on the socket's {@link HandleGuard}, dropped when the operation's last
+ * completion is reaped: a socket closed meanwhile keeps its descriptor number until then, so a queued operation never reaches a number the kernel has handed out again.
  * <ul>
  * <li><b>One queue at a time.</b> While a socket has operations in flight on one queue, submitting
  * one on another queue throws {@link IllegalStateException} (both queues stay usable); once the last
@@ -57,7 +62,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * of its own.</li>
  * </ul>
  *
- * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s, read or written by the kernel
+ * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s (recvmsg and sendmsg the buffer of
+ * their {@link Message}), read or written by the kernel
  * from their position up to their limit at some later time: they must not be touched until the
  * operation completes. The queue keeps them reachable meanwhile; it never moves their position (the
  * caller advances it by the completion's result).
@@ -72,8 +78,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * queue's ({@link #bufferRing}): the kernel picks a buffer per completion and the application
  * recycles it when done; see {@link BufferRing}.
  *
- * <p>Steady state (submitting and reaping recv and send, reaping multishot receives and recycling
- * their buffers) allocates nothing.
+ * <p>Steady state (submitting and reaping recv and send, recvmsg and sendmsg with reused
+ * {@link Message}s, reaping multishot receives and recycling their buffers) allocates nothing.
  *
  * <p>Threading: not thread-safe: one thread submits and reaps. {@link #wakeup()} may be called from any
  * thread, and the sockets it holds operations on may be closed from any thread (see above).
@@ -91,12 +97,16 @@ public abstract class CompletionQueue implements AutoCloseable {
     static final byte CLOSE = 6;
     static final byte CONNECT = 7;
     static final byte RECV_MULTI = 8;
+    static final byte RECVMSG = 9;
+    static final byte SENDMSG = 10;
 
     private final long[] tokens;
     private final int[] generations;
     private final byte[] kinds;
     private final HandleGuard[] guards;
     private final ByteBuffer[] buffers;
+    /** The message of a recvmsg or sendmsg in flight, kept reachable and marked in flight until reaped. */
+    private final Message[] messages;
     private final int[] free;
     /** The buffer ring of each slot's multishot receive, else null. */
     private final BufferRing[] slotRings;
@@ -119,6 +129,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         kinds = new byte[maxInFlight];
         guards = new HandleGuard[maxInFlight];
         buffers = new ByteBuffer[maxInFlight];
+        messages = new Message[maxInFlight];
         free = new int[maxInFlight];
         slotRings = new BufferRing[maxInFlight];
         for (int i = 0; i < maxInFlight; i++) {
@@ -198,15 +209,20 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param token the caller's token, reported with the completion
      */
     public final void accept(TcpListener listener, long token) throws IOException {
-        HandleGuard g = listener.guard();
-        long fd = enter(g);
-        int slot = take(token, ACCEPT, g, null);
-        try {
-            prepAccept(userData(slot), fd);
-        } catch (IOException | RuntimeException e) {
-            abandon(slot);
-            throw e;
-        }
+        operation(listener, token, ACCEPT, null, null, null, 0, 0);
+    }
+
+    /**
+     * Accepts Unix-domain connections, multishot, as {@link #accept(TcpListener, long)} does; each
+     * result is a descriptor to adopt with {@code UnixStream.fromFd}. On IOCP: {@code AcceptEx} on an
+     * {@code AF_UNIX} socket.
+     *
+     * @param listener the listening socket
+     * @param token    the caller's token, reported with the completion
+     * @throws IOException if the listener is closed or the submission fails
+     */
+    public final void accept(UnixListener listener, long token) throws IOException {
+        operation(listener, token, ACCEPT, null, null, null, 0, 0);
     }
 
     /**
@@ -298,7 +314,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         if (!ring.isOpen()) {
             throw new IllegalStateException(ring + " is closed");
         }
-        streamOp(stream, null, ring, token, RECV_MULTI);
+        operation(stream, token, RECV_MULTI, null, null, ring, 0, 0);
     }
 
     /**
@@ -327,27 +343,151 @@ public abstract class CompletionQueue implements AutoCloseable {
         groups.remove(ring);
     }
 
-    private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
+    /**
+     * Receives into {@code dst} from a Unix-domain stream, as {@link #recv(TcpStream, ByteBuffer, long)}
+     * does from TCP (on IOCP: {@code WSARecv} on an {@code AF_UNIX} socket, Windows 10 1803 and later).
+     *
+     * @param stream the connected stream
+     * @param dst    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void recv(UnixStream stream, ByteBuffer dst, long token) throws IOException {
+        io(stream, dst, token, RECV);
+    }
+
+    /**
+     * Sends {@code src} on a Unix-domain stream, as {@link #send(TcpStream, ByteBuffer, long)} does on
+     * TCP; a peer that closed makes it complete with {@code -EPIPE}, raising no signal (on IOCP:
+     * {@code WSASend} on an {@code AF_UNIX} socket).
+     *
+     * @param stream the connected stream
+     * @param src    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void send(UnixStream stream, ByteBuffer src, long token) throws IOException {
+        io(stream, src, token, SEND);
+    }
+
+    private void io(Guarded stream, ByteBuffer buf, long token, byte kind) throws IOException {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
         }
-        streamOp(stream, buf, null, token, kind);
+        if (kind == RECV && buf.isReadOnly()) {
+            throw new IllegalArgumentException("a receive writes the buffer: it must not be read-only");
+        }
+        operation(stream, token, kind, buf, null, null, NativeMemory.address(buf) + buf.position(), buf.remaining());
     }
 
-    /** The operations on a stream: recv and send into {@code buf}, multishot receive from {@code ring}. */
-    private void streamOp(TcpStream stream, ByteBuffer buf, BufferRing ring, long token, byte kind) throws IOException {
-        HandleGuard g = stream.guard();
+    /**
+     * Receives one datagram into {@code message}'s buffer (from its position up to its limit) and its
+     * sender's address into the message; the result is the bytes put into the buffer. A datagram longer
+     * than the room is cut: the result is the room, and {@link Message#truncated()} says so. On a
+     * connected socket whose datagram met a closed port (ICMP port unreachable) it completes with
+     * {@code -ECONNREFUSED}. On IOCP: {@code WSARecvFrom} (or {@code WSARecvMsg}, for the flags) with
+     * an {@code OVERLAPPED}, the address written at completion as here.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UdpSocket socket, Message message, long token) throws IOException {
+        operation(socket, token, RECVMSG, message.buffer(), message, null, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends {@code message}'s buffer (from its position up to its limit) as one datagram to its
+     * {@link Message#destination(InetSocketAddress) destination}, or to the connected peer if it has
+     * none; the result is the bytes sent. On a connected socket whose earlier datagram met a closed port
+     * it may complete with {@code -ECONNREFUSED}. On IOCP: {@code WSASendTo} (or {@code WSASendMsg})
+     * with an {@code OVERLAPPED}.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UdpSocket socket, Message message, long token) throws IOException {
+        operation(socket, token, SENDMSG, message.buffer(), message, null, message.prepareSend(), 0);
+    }
+
+    /**
+     * Receives one datagram from a Unix-domain datagram socket, as {@link #recvmsg(UdpSocket, Message,
+     * long)} does from UDP: the result is the bytes put into the buffer, {@link Message#truncated()}
+     * says whether the datagram was cut. The sender's address is kept in the message for
+     * {@link Message#replyToSource()} (a bound sender's; an unnamed one cannot be answered), but not
+     * decoded: {@link Message#source()} reads internet addresses only. On IOCP: none (Windows has no
+     * Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        operation(socket, token, RECVMSG, message.buffer(), message, null, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends one datagram on a Unix-domain datagram socket: to the connected peer (a
+     * {@link UnixDatagram#pair() pair}'s other end, or after {@code connect}), or to the source of the
+     * message's last receive after {@link Message#replyToSource()}; explicit Unix destinations are not
+     * offered ({@link Message#destination(InetSocketAddress)} takes internet addresses). The result is
+     * the bytes sent. On IOCP: none (Windows has no Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        operation(socket, token, SENDMSG, message.buffer(), message, null, message.prepareSend(), 0);
+    }
+
+    /**
+     * The one shape of an operation on a socket: a reference on its guard, a slot, the backend's
+     * entry; on a failure the slot and the reference are given back, so the queue stays usable.
+     *
+     * @param ring    the buffer ring of a multishot receive, else null
+     * @param address a buffer's native address (recv, send) or a {@code msghdr}'s (recvmsg, sendmsg);
+     *                unused by accept and the multishot receive
+     * @param length  the buffer's length (recv, send)
+     */
+    private void operation(Guarded socket, long token, byte kind, ByteBuffer buf, Message message, BufferRing ring,
+            long address, int length) throws IOException {
+        HandleGuard g = socket.guard();
         long fd = enter(g);
         int slot = take(token, kind, g, buf);
+        if (message != null) {
+            messages[slot] = message;
+            message.inFlight = true;
+        }
         try {
-            if (kind == RECV_MULTI) {
-                slotRings[slot] = ring;
-                ring.use();
-                prepRecvMultishot(userData(slot), fd, ring.group());
-            } else if (kind == RECV) {
-                prepRecv(userData(slot), fd, NativeMemory.address(buf) + buf.position(), buf.remaining());
-            } else {
-                prepSend(userData(slot), fd, NativeMemory.address(buf) + buf.position(), buf.remaining());
+            long userData = userData(slot);
+            switch (kind) {
+                case ACCEPT -> prepAccept(userData, fd);
+                case RECV -> prepRecv(userData, fd, address, length);
+                case SEND -> prepSend(userData, fd, address, length);
+                case RECV_MULTI -> {
+                    slotRings[slot] = ring;
+                    ring.use();
+                    prepRecvMultishot(userData, fd, ring.group());
+                }
+                case RECVMSG -> prepRecvmsg(userData, fd, address);
+                case SENDMSG -> prepSendmsg(userData, fd, address);
+                default -> throw new AssertionError("not a socket operation: " + kind);
             }
         } catch (IOException | RuntimeException e) {
             abandon(slot);
@@ -410,7 +550,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      * of the socket cancels them too (see the class javadoc), without a completion of its own. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
-     * @param socket a {@link TcpStream} or {@link TcpListener}
+     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}, {@link UnixStream},
+     *               {@link UnixListener} or {@link UnixDatagram}
      * @throws IOException if the socket is closed already or the submission fails
      * @param token the caller's token, reported with the completion
      */
@@ -624,6 +765,11 @@ public abstract class CompletionQueue implements AutoCloseable {
             slotRings[slot].unuse();
             slotRings[slot] = null;
         }
+        Message m = messages[slot];
+        if (m != null) {
+            messages[slot] = null;
+            m.inFlight = false;
+        }
         kinds[slot] = FREE;
         free[freeTop++] = slot;
         if (g != null) {
@@ -765,6 +911,28 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @throws IOException if the call fails
      */
     protected abstract void prepSend(long userData, long fd, long address, int length) throws IOException;
+
+    /**
+     * Queues a receive of one message ({@code recvmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepRecvmsg(long userData, long fd, long msghdr) throws IOException;
+
+    /**
+     * Queues a send of one message ({@code sendmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepSendmsg(long userData, long fd, long msghdr) throws IOException;
 
     /**
      * Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory.

@@ -165,6 +165,26 @@ final class UringCompletionQueue extends CompletionQueue {
         ring.prep(UringNative.IORING_OP_SEND, (int) fd, address, length, 0, MSG_NOSIGNAL, 0, userData);
     }
 
+    /**
+     * {@code sqe->addr} is the {@code msghdr}, {@code len} 1 (as liburing sets it; unused without a
+     * buffer group). The kernel copies the {@code msghdr} and its {@code iovec} when it takes the entry
+     * ({@code io_recvmsg_prep}, Linux 6.x; at issue time in 5.x), and at completion writes the source
+     * address through {@code msg_name} and {@code msg_namelen}, {@code msg_flags} into the caller's
+     * {@code msghdr}: the message stays untouched until then, which the queue enforces.
+     */
+    @Override
+    protected void prepRecvmsg(long userData, long fd, long msghdr) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_RECVMSG, (int) fd, msghdr, 1, 0, 0, 0, userData);
+    }
+
+    /** As {@link #prepRecvmsg}; the destination is copied in with the {@code msghdr}. */
+    @Override
+    protected void prepSendmsg(long userData, long fd, long msghdr) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_SENDMSG, (int) fd, msghdr, 1, 0, MSG_NOSIGNAL, 0, userData);
+    }
+
     @Override
     protected void prepTimeout(long userData, int slot, long nanos) throws IOException {
         room();

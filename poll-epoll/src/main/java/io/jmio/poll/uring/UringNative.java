@@ -46,6 +46,8 @@ final class UringNative {
     static final int IORING_OP_NOP = 0;
     static final int IORING_OP_POLL_ADD = 6;
     static final int IORING_OP_POLL_REMOVE = 7;
+    static final int IORING_OP_SENDMSG = 9;
+    static final int IORING_OP_RECVMSG = 10;
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_ACCEPT = 13;
     static final int IORING_OP_ASYNC_CANCEL = 14;

@@ -2,11 +2,15 @@ package io.jmio.poll.completion;
 
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
+import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
 import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
+import io.jmio.poll.unix.UnixDatagram;
+import io.jmio.poll.unix.UnixListener;
+import io.jmio.poll.unix.UnixStream;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A completion queue: operations are submitted with a 64-bit token and run by the kernel; their
@@ -36,15 +41,29 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
- * <p><b>Sockets.</b> It works on jmio's {@link TcpStream} and {@link TcpListener}. For every operation
- * in flight the queue holds a reference on the socket's {@link HandleGuard}, dropped when the
- * operation's last completion is reaped: a socket closed meanwhile keeps its descriptor number until
- * then, so a queued operation never reaches a number the kernel has handed out again. Plain
- * {@code close()} of a socket therefore waits for its operations; {@link #close(Guarded, long)} also
- * cancels them. A socket belongs to one queue at a time (the caller's rule: two queues would race on
- * its bytes).
+ * <p><b>Sockets.</b> It works on jmio's {@link TcpStream}, {@link TcpListener}, {@link UnixStream},
+ * {@link UnixListener}, {@link UdpSocket} and {@link UnixDatagram} (datagrams with their addresses:
+ * {@link #recvmsg}, {@link #sendmsg} and a reusable {@link Message}). For every operation in flight
+ * the queue holds a reference on the socket's {@link HandleGuard}, dropped when the operation's last
+ * completion is reaped: a socket closed meanwhile keeps its descriptor number until then, so a queued operation never reaches a number the kernel has handed out again.
+ * <ul>
+ * <li><b>One queue at a time.</b> While a socket has operations in flight on one queue, submitting
+ * one on another queue throws {@link IllegalStateException} (both queues stay usable); once the last
+ * of them is reaped, another queue may take the socket (a hand-over between threads must be ordered
+ * by the application, as for any object that is not thread-safe). A socket registered with a
+ * readiness {@link io.jmio.poll.Poll} is refused too, and registering a socket with operations in
+ * flight is refused by the poll: a readiness loop and the queue would race on its bytes.</li>
+ * <li><b>Close cancels.</b> Plain {@code close()} of a socket, from any thread, marks it closed and
+ * tells its queue, which wakes from a waiting {@link #reap} and, in it, cancels the socket's
+ * operations (queued or in flight: io_uring's {@code IORING_OP_ASYNC_CANCEL} of every request on the
+ * descriptor, while the references in flight still keep the number); they complete with
+ * {@code -ECANCELED} (or their own result, if they were done), and the last one reaped closes the
+ * descriptor. {@link #close(Guarded, long)} does the same from the queue's thread, with a completion
+ * of its own.</li>
+ * </ul>
  *
- * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s, read or written by the kernel
+ * <p><b>Buffers.</b> recv and send take direct {@link ByteBuffer}s (recvmsg and sendmsg the buffer of
+ * their {@link Message}), read or written by the kernel
  * from their position up to their limit at some later time: they must not be touched until the
  * operation completes. The queue keeps them reachable meanwhile; it never moves their position (the
  * caller advances it by the completion's result).
@@ -55,10 +74,15 @@ import java.util.ServiceLoader;
  * {@link java.nio.channels.ClosedChannelException}, {@link IllegalStateException}. A full submission
  * ring is not an error: the queue hands the kernel what it holds and goes on.
  *
- * <p>Steady state (submitting and reaping recv and send) allocates nothing.
+ * <p><b>Provided buffers.</b> {@link #recvMultishot} receives into a {@link BufferRing} of this
+ * queue's ({@link #bufferRing}): the kernel picks a buffer per completion and the application
+ * recycles it when done; see {@link BufferRing}.
  *
- * <p>Threading: not thread-safe: one thread submits and reaps. Sockets it holds operations on may be
- * closed from any thread (see above).
+ * <p>Steady state (submitting and reaping recv and send, recvmsg and sendmsg with reused
+ * {@link Message}s, reaping multishot receives and recycling their buffers) allocates nothing.
+ *
+ * <p>Threading: not thread-safe: one thread submits and reaps. {@link #wakeup()} may be called from any
+ * thread, and the sockets it holds operations on may be closed from any thread (see above).
  */
 public abstract class CompletionQueue implements AutoCloseable {
     /** The default submission ring size of {@link #open()}. */
@@ -72,15 +96,29 @@ public abstract class CompletionQueue implements AutoCloseable {
     static final byte CANCEL = 5;
     static final byte CLOSE = 6;
     static final byte CONNECT = 7;
+    static final byte RECV_MULTI = 8;
+    static final byte RECVMSG = 9;
+    static final byte SENDMSG = 10;
 
     private final long[] tokens;
     private final int[] generations;
     private final byte[] kinds;
     private final HandleGuard[] guards;
     private final ByteBuffer[] buffers;
+    /** The message of a recvmsg or sendmsg in flight, kept reachable and marked in flight until reaped. */
+    private final Message[] messages;
     private final int[] free;
+    /** The buffer ring of each slot's multishot receive, else null. */
+    private final BufferRing[] slotRings;
+    private final BufferGroups groups = new BufferGroups();
     private int freeTop;
     private boolean closed;
+    /** This queue as the owner of the sockets it has operations on. */
+    private final SocketOwner owner = new SocketOwner();
+    /** Sockets closed with operations of this queue in flight, pushed by any thread; popped in reap. */
+    private final AtomicReference<ClosedSocket> closing = new AtomicReference<>();
+    /** The socket {@link #close(Guarded, long)} is closing: its own cancel is queued already. */
+    private HandleGuard closingHere;
 
     /**
      * @param maxInFlight the most operations in flight at once
@@ -91,7 +129,9 @@ public abstract class CompletionQueue implements AutoCloseable {
         kinds = new byte[maxInFlight];
         guards = new HandleGuard[maxInFlight];
         buffers = new ByteBuffer[maxInFlight];
+        messages = new Message[maxInFlight];
         free = new int[maxInFlight];
+        slotRings = new BufferRing[maxInFlight];
         for (int i = 0; i < maxInFlight; i++) {
             free[i] = maxInFlight - 1 - i;
         }
@@ -169,15 +209,20 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param token the caller's token, reported with the completion
      */
     public final void accept(TcpListener listener, long token) throws IOException {
-        HandleGuard g = listener.guard();
-        long fd = g.acquire();
-        int slot = take(token, ACCEPT, g, null);
-        try {
-            prepAccept(userData(slot), fd);
-        } catch (IOException | RuntimeException e) {
-            abandon(slot);
-            throw e;
-        }
+        operation(listener, token, ACCEPT, null, null, null, 0, 0);
+    }
+
+    /**
+     * Accepts Unix-domain connections, multishot, as {@link #accept(TcpListener, long)} does; each
+     * result is a descriptor to adopt with {@code UnixStream.fromFd}. On IOCP: {@code AcceptEx} on an
+     * {@code AF_UNIX} socket.
+     *
+     * @param listener the listening socket
+     * @param token    the caller's token, reported with the completion
+     * @throws IOException if the listener is closed or the submission fails
+     */
+    public final void accept(UnixListener listener, long token) throws IOException {
+        operation(listener, token, ACCEPT, null, null, null, 0, 0);
     }
 
     /**
@@ -205,7 +250,7 @@ public abstract class CompletionQueue implements AutoCloseable {
             throw e;
         }
         HandleGuard g = stream.guard();
-        g.acquire();
+        enter(g);
         int slot = take(token, CONNECT, g, null);
         try {
             prepConnect(userData(slot), fd, slot, address);
@@ -243,19 +288,206 @@ public abstract class CompletionQueue implements AutoCloseable {
         io(stream, src, token, SEND);
     }
 
-    private void io(TcpStream stream, ByteBuffer buf, long token, byte kind) throws IOException {
+    /**
+     * Receives into the buffers of {@code ring}, multishot: the kernel picks a buffer each time bytes
+     * arrive and posts one completion per buffer filled, with {@link Completions#MORE} while the
+     * request stays armed. A completion's result is the bytes received into buffer
+     * {@link Completions#bufferId(int) bufferId} (read them through {@link BufferRing#buffer(int)}, then
+     * {@link BufferRing#recycle(int) recycle} it). A completion without {@code MORE} ends the request:
+     * result 0 is the end of the stream (the peer shut down its side); {@code -ENOBUFS} means the
+     * ring ran dry (the bytes wait in the socket: recycle buffers and submit again, nothing is lost);
+     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s. While it is in flight the
+     * ring cannot be closed. On IOCP (no provided buffers): the backend takes a free buffer from the
+     * ring, posts an overlapped {@code WSARecv} into it and posts the next when it completes.
+     *
+     * @param stream the connected stream
+     * @param ring   a ring of this queue, open
+     * @param token  the caller's token, reported with each completion
+     * @throws IllegalArgumentException if the ring belongs to another queue
+     * @throws IllegalStateException    if the ring is closed, or too many operations are in flight
+     * @throws IOException              if the stream is closed or the submission fails
+     */
+    public final void recvMultishot(TcpStream stream, BufferRing ring, long token) throws IOException {
+        if (Objects.requireNonNull(ring, "ring").queue() != this) {
+            throw new IllegalArgumentException(ring + " belongs to another completion queue");
+        }
+        if (!ring.isOpen()) {
+            throw new IllegalStateException(ring + " is closed");
+        }
+        operation(stream, token, RECV_MULTI, null, null, ring, 0, 0);
+    }
+
+    /**
+     * Makes a ring of {@code count} buffers of {@code size} bytes for {@link #recvMultishot}, every
+     * buffer lent to the kernel, under a buffer-group id of this queue's. Set-up work: it allocates
+     * and makes a system call. Closed by {@link BufferRing#close()} or with the queue.
+     *
+     * @param count the buffers, a power of two up to {@link BufferRing#MAX_COUNT}
+     * @param size  each buffer's bytes, at least 1 ({@code count * size} at most {@link Integer#MAX_VALUE})
+     * @return the ring
+     * @throws IllegalArgumentException      if {@code count} or {@code size} is out of range
+     * @throws UnsupportedOperationException if the backend or the kernel has no provided buffers (the
+     *                                       reason is named)
+     * @throws IOException                   if the kernel refuses the registration
+     */
+    public final BufferRing bufferRing(int count, int size) throws IOException {
+        checkOpen();
+        BufferRing.check(count, size);
+        BufferRing ring = openBufferRing(groups.free(), count, size);
+        groups.add(ring);
+        return ring;
+    }
+
+    /** The ring closed itself: its group id is free again. */
+    final void forget(BufferRing ring) {
+        groups.remove(ring);
+    }
+
+    /**
+     * Receives into {@code dst} from a Unix-domain stream, as {@link #recv(TcpStream, ByteBuffer, long)}
+     * does from TCP (on IOCP: {@code WSARecv} on an {@code AF_UNIX} socket, Windows 10 1803 and later).
+     *
+     * @param stream the connected stream
+     * @param dst    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void recv(UnixStream stream, ByteBuffer dst, long token) throws IOException {
+        io(stream, dst, token, RECV);
+    }
+
+    /**
+     * Sends {@code src} on a Unix-domain stream, as {@link #send(TcpStream, ByteBuffer, long)} does on
+     * TCP; a peer that closed makes it complete with {@code -EPIPE}, raising no signal (on IOCP:
+     * {@code WSASend} on an {@code AF_UNIX} socket).
+     *
+     * @param stream the connected stream
+     * @param src    a direct buffer, untouched by the caller until the completion
+     * @param token  the caller's token, reported with the completion
+     * @throws IOException if the stream is closed or the submission fails
+     */
+    public final void send(UnixStream stream, ByteBuffer src, long token) throws IOException {
+        io(stream, src, token, SEND);
+    }
+
+    private void io(Guarded stream, ByteBuffer buf, long token, byte kind) throws IOException {
         if (!buf.isDirect()) {
             throw new IllegalArgumentException("the kernel reads and writes the buffer later: it must be direct");
         }
-        HandleGuard g = stream.guard();
-        long fd = g.acquire();
+        if (kind == RECV && buf.isReadOnly()) {
+            throw new IllegalArgumentException("a receive writes the buffer: it must not be read-only");
+        }
+        operation(stream, token, kind, buf, null, null, NativeMemory.address(buf) + buf.position(), buf.remaining());
+    }
+
+    /**
+     * Receives one datagram into {@code message}'s buffer (from its position up to its limit) and its
+     * sender's address into the message; the result is the bytes put into the buffer. A datagram longer
+     * than the room is cut: the result is the room, and {@link Message#truncated()} says so. On a
+     * connected socket whose datagram met a closed port (ICMP port unreachable) it completes with
+     * {@code -ECONNREFUSED}. On IOCP: {@code WSARecvFrom} (or {@code WSARecvMsg}, for the flags) with
+     * an {@code OVERLAPPED}, the address written at completion as here.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UdpSocket socket, Message message, long token) throws IOException {
+        operation(socket, token, RECVMSG, message.buffer(), message, null, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends {@code message}'s buffer (from its position up to its limit) as one datagram to its
+     * {@link Message#destination(InetSocketAddress) destination}, or to the connected peer if it has
+     * none; the result is the bytes sent. On a connected socket whose earlier datagram met a closed port
+     * it may complete with {@code -ECONNREFUSED}. On IOCP: {@code WSASendTo} (or {@code WSASendMsg})
+     * with an {@code OVERLAPPED}.
+     *
+     * @param socket  the UDP socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UdpSocket socket, Message message, long token) throws IOException {
+        operation(socket, token, SENDMSG, message.buffer(), message, null, message.prepareSend(), 0);
+    }
+
+    /**
+     * Receives one datagram from a Unix-domain datagram socket, as {@link #recvmsg(UdpSocket, Message,
+     * long)} does from UDP: the result is the bytes put into the buffer, {@link Message#truncated()}
+     * says whether the datagram was cut. The sender's address is kept in the message for
+     * {@link Message#replyToSource()} (a bound sender's; an unnamed one cannot be answered), but not
+     * decoded: {@link Message#source()} reads internet addresses only. On IOCP: none (Windows has no
+     * Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException    if the message is in flight or has no buffer
+     * @throws IllegalArgumentException if its buffer is read-only
+     * @throws IOException              if the socket is closed or the submission fails
+     */
+    public final void recvmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        operation(socket, token, RECVMSG, message.buffer(), message, null, message.prepareReceive(), 0);
+    }
+
+    /**
+     * Sends one datagram on a Unix-domain datagram socket: to the connected peer (a
+     * {@link UnixDatagram#pair() pair}'s other end, or after {@code connect}), or to the source of the
+     * message's last receive after {@link Message#replyToSource()}; explicit Unix destinations are not
+     * offered ({@link Message#destination(InetSocketAddress)} takes internet addresses). The result is
+     * the bytes sent. On IOCP: none (Windows has no Unix datagrams).
+     *
+     * @param socket  the Unix-domain datagram socket
+     * @param message a message with a direct buffer, not in flight; it is the kernel's until the
+     *                completion is reaped
+     * @param token   the caller's token, reported with the completion
+     * @throws IllegalStateException if the message is in flight or has no buffer
+     * @throws IOException           if the socket is closed or the submission fails
+     */
+    public final void sendmsg(UnixDatagram socket, Message message, long token) throws IOException {
+        operation(socket, token, SENDMSG, message.buffer(), message, null, message.prepareSend(), 0);
+    }
+
+    /**
+     * The one shape of an operation on a socket: a reference on its guard, a slot, the backend's
+     * entry; on a failure the slot and the reference are given back, so the queue stays usable.
+     *
+     * @param ring    the buffer ring of a multishot receive, else null
+     * @param address a buffer's native address (recv, send) or a {@code msghdr}'s (recvmsg, sendmsg);
+     *                unused by accept and the multishot receive
+     * @param length  the buffer's length (recv, send)
+     */
+    private void operation(Guarded socket, long token, byte kind, ByteBuffer buf, Message message, BufferRing ring,
+            long address, int length) throws IOException {
+        HandleGuard g = socket.guard();
+        long fd = enter(g);
         int slot = take(token, kind, g, buf);
+        if (message != null) {
+            messages[slot] = message;
+            message.inFlight = true;
+        }
         try {
-            long address = NativeMemory.address(buf) + buf.position();
-            if (kind == RECV) {
-                prepRecv(userData(slot), fd, address, buf.remaining());
-            } else {
-                prepSend(userData(slot), fd, address, buf.remaining());
+            long userData = userData(slot);
+            switch (kind) {
+                case ACCEPT -> prepAccept(userData, fd);
+                case RECV -> prepRecv(userData, fd, address, length);
+                case SEND -> prepSend(userData, fd, address, length);
+                case RECV_MULTI -> {
+                    slotRings[slot] = ring;
+                    ring.use();
+                    prepRecvMultishot(userData, fd, ring.group());
+                }
+                case RECVMSG -> prepRecvmsg(userData, fd, address);
+                case SENDMSG -> prepSendmsg(userData, fd, address);
+                default -> throw new AssertionError("not a socket operation: " + kind);
             }
         } catch (IOException | RuntimeException e) {
             abandon(slot);
@@ -314,16 +546,18 @@ public abstract class CompletionQueue implements AutoCloseable {
      * Closes a socket with operations in flight: marks it closed (later operations on it fail with
      * {@code ClosedChannelException}) and cancels every operation of this queue on it; this request
      * completes under {@code token} with the number cancelled. The descriptor itself is closed when the
-     * last of them is reaped, so no queued operation reaches a reused number. On IOCP:
+     * last of them is reaped, so no queued operation reaches a reused number. Plain {@code close()}
+     * of the socket cancels them too (see the class javadoc), without a completion of its own. On IOCP:
      * {@code CancelIoEx(socket, NULL)}, then {@code closesocket} once the aborted operations are dequeued.
      *
-     * @param socket a {@link TcpStream} or {@link TcpListener}
+     * @param socket a {@link TcpStream}, {@link TcpListener}, {@link UdpSocket}, {@link UnixStream},
+     *               {@link UnixListener} or {@link UnixDatagram}
      * @throws IOException if the socket is closed already or the submission fails
      * @param token the caller's token, reported with the completion
      */
     public final void close(Guarded socket, long token) throws IOException {
         HandleGuard g = socket.guard();
-        long fd = g.acquire();
+        long fd = enter(g);
         int slot = take(token, CLOSE, g, null);
         try {
             prepCancelAll(userData(slot), fd);
@@ -331,7 +565,26 @@ public abstract class CompletionQueue implements AutoCloseable {
             abandon(slot);
             throw e;
         }
-        g.close(); // drops the owner's reference; the references in flight keep the number until reaped
+        closingHere = g; // the cancel is queued: the close hook need not queue another
+        try {
+            g.close(); // drops the owner's reference; the references in flight keep the number until reaped
+        } finally {
+            closingHere = null;
+        }
+    }
+
+    /**
+     * Makes a {@link #reap} that waits return, now or, if none is waiting, the next one (with zero or
+     * more completions); wake-ups before a reap collapse into one. Does nothing once the queue is
+     * closed. It is for the completion queue what {@link io.jmio.poll.Waker} is for a poll. On IOCP:
+     * {@code PostQueuedCompletionStatus} of a packet of the backend's own.
+     *
+     * <p>Threading: thread-safe, callable from any thread.
+     *
+     * @throws IOException if the backend's wake-up call fails
+     */
+    public final void wakeup() throws IOException {
+        wake();
     }
 
     // ---- reaping ----------------------------------------------------------------------------
@@ -339,16 +592,27 @@ public abstract class CompletionQueue implements AutoCloseable {
     /**
      * Hands the kernel the operations submitted since the last call and reaps completions.
      *
+     * <p>A reap that waits returns early, maybe with no completion, after {@link #wakeup()} or after a
+     * socket with operations on this queue was closed (whose cancellation it then submits).
+     *
      * @param into         receives up to its capacity of completions
-     * @param timeoutNanos 0: do not wait; negative: wait for at least one; else at most this long
+     * @param timeoutNanos 0: do not wait; negative: wait for at least one (or a wake-up); else at most this long
      * @return the number reaped, also {@code into.size()}
      * @throws IOException from the backend's system call, or from the deferred close of a socket whose
      *                     last operation was reaped (the completions are in {@code into} all the same)
      */
     public final int reap(Completions into, long timeoutNanos) throws IOException {
         checkOpen();
+        groups.publishRecycled();
         long[] ud = into.tokens;
+        if (closing.get() != null) {
+            cancelClosed();
+        }
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
+        if (n == 0 && closing.get() != null) { // woken by a close: cancel now and collect what that ended
+            cancelClosed();
+            n = drain(ud, into.results, into.flags, ud.length, 0);
+        }
         IOException failure = null;
         for (int i = 0; i < n; i++) {
             int slot = (int) ud[i];
@@ -356,6 +620,9 @@ public abstract class CompletionQueue implements AutoCloseable {
             ud[i] = tokens[slot];
             if (kind == CLOSE && into.results[i] == -enoent()) {
                 into.results[i] = 0;
+            }
+            if (kind == RECV_MULTI && (into.flags[i] & Completions.BUFFER) != 0) {
+                slotRings[slot].taken(into.flags[i] >>> Completions.BUFFER_SHIFT);
             }
             if ((into.flags[i] & Completions.MORE) == 0) {
                 failure = release(slot, failure);
@@ -377,6 +644,10 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void submit() throws IOException {
         checkOpen();
+        groups.publishRecycled();
+        if (closing.get() != null) {
+            cancelClosed();
+        }
         flush();
     }
 
@@ -410,9 +681,15 @@ public abstract class CompletionQueue implements AutoCloseable {
         }
         for (int slot = 0; slot < kinds.length; slot++) {
             if (kinds[slot] != FREE) {
+                HandleGuard g = guards[slot];
                 failure = release(slot, failure);
+                if (g != null) {
+                    g.disown(owner);
+                }
             }
         }
+        failure = groups.closeAll(failure);
+        closing.set(null);
         if (failure != null) {
             throw failure;
         }
@@ -426,10 +703,25 @@ public abstract class CompletionQueue implements AutoCloseable {
         }
     }
 
-    /** Takes a slot; the guard's reference (acquired by the caller) is dropped if none is free. */
+    /**
+     * Claims the socket for this queue and enters an operation on it; pair it with {@link #take}
+     * (whose failure, and the slot's release, undo both).
+     */
+    private long enter(HandleGuard g) throws IOException {
+        g.claim(owner); // before acquire: a close that the acquire does not see sees this queue (see claim)
+        try {
+            return g.acquire();
+        } catch (IOException | RuntimeException e) {
+            g.unclaim();
+            throw e;
+        }
+    }
+
+    /** Takes a slot; the guard's claim and reference (taken by {@link #enter}) are dropped if none is free. */
     private int take(long token, byte kind, HandleGuard g, ByteBuffer buf) throws IOException {
         if (closed || freeTop == 0) {
             if (g != null) {
+                g.unclaim();
                 g.release();
             }
             checkOpen();
@@ -469,9 +761,19 @@ public abstract class CompletionQueue implements AutoCloseable {
         HandleGuard g = guards[slot];
         guards[slot] = null;
         buffers[slot] = null;
+        if (slotRings[slot] != null) {
+            slotRings[slot].unuse();
+            slotRings[slot] = null;
+        }
+        Message m = messages[slot];
+        if (m != null) {
+            messages[slot] = null;
+            m.inFlight = false;
+        }
         kinds[slot] = FREE;
         free[freeTop++] = slot;
         if (g != null) {
+            g.unclaim();
             try {
                 g.release();
             } catch (IOException e) {
@@ -482,6 +784,67 @@ public abstract class CompletionQueue implements AutoCloseable {
             }
         }
         return failure;
+    }
+
+    // ---- sockets closed from any thread -------------------------------------------------------
+
+    /** One closed socket on {@link #closing}, a lock-free stack (pushed by closers, emptied by the owner). */
+    private static final class ClosedSocket {
+        final HandleGuard guard;
+        ClosedSocket next;
+
+        ClosedSocket(HandleGuard guard) {
+            this.guard = guard;
+        }
+    }
+
+    /**
+     * Cancels the operations in flight on each socket closed since the last turn. The descriptor
+     * number is still this process's: each operation counted by the claim holds a reference, dropped
+     * only when its completion is reaped, after the system call that submits the cancel.
+     */
+    private void cancelClosed() throws IOException {
+        ClosedSocket s = closing.getAndSet(null);
+        while (s != null) {
+            if (s.guard.claims(owner) > 0) {
+                try {
+                    prepCancelClosed(s.guard.handle());
+                } catch (IOException | RuntimeException e) {
+                    push(s); // the rest waits for the next reap
+                    throw e;
+                }
+            }
+            s = s.next;
+        }
+    }
+
+    private void push(ClosedSocket s) {
+        ClosedSocket last = s;
+        while (last.next != null) {
+            last = last.next;
+        }
+        ClosedSocket head;
+        do {
+            head = closing.get();
+            last.next = head;
+        } while (!closing.compareAndSet(head, s));
+    }
+
+    /** This queue as the owner of its sockets' guards; told of their close from any thread. */
+    private final class SocketOwner implements HandleGuard.Owner {
+        @Override
+        public void closed(HandleGuard guard) throws IOException {
+            if (guard == closingHere || closed) {
+                return; // close(Guarded, long) queued its own cancel; a closed queue holds nothing
+            }
+            push(new ClosedSocket(guard));
+            wake();
+        }
+
+        @Override
+        public String toString() {
+            return CompletionQueue.this.toString();
+        }
     }
 
     // ---- the backend ------------------------------------------------------------------------
@@ -515,6 +878,31 @@ public abstract class CompletionQueue implements AutoCloseable {
     protected abstract void prepRecv(long userData, long fd, long address, int length) throws IOException;
 
     /**
+     * Queues a multishot receive on {@code fd} into the buffers of group {@code group}
+     * ({@link #openBufferRing}'s), each completion naming its buffer in its flags
+     * ({@link Completions#BUFFER}, the id in bits 16 to 31).
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param group    the buffer-group id of the ring
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepRecvMultishot(long userData, long fd, int group) throws IOException;
+
+    /**
+     * Registers a ring of {@code count} buffers of {@code size} bytes under buffer-group id
+     * {@code group} (free on this queue); arguments checked already.
+     *
+     * @param group the buffer-group id
+     * @param count the buffers, a power of two up to {@link BufferRing#MAX_COUNT}
+     * @param size  each buffer's bytes
+     * @return the ring, every buffer lent to the kernel
+     * @throws UnsupportedOperationException if the backend or kernel has no provided buffers (say why)
+     * @throws IOException                   if the kernel refuses
+     */
+    protected abstract BufferRing openBufferRing(int group, int count, int size) throws IOException;
+
+    /**
      * Queues a send of {@code length} bytes at {@code address}.
      * @param userData the kernel's user data for the request (its slot and generation)
      * @param fd the descriptor
@@ -523,6 +911,28 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @throws IOException if the call fails
      */
     protected abstract void prepSend(long userData, long fd, long address, int length) throws IOException;
+
+    /**
+     * Queues a receive of one message ({@code recvmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepRecvmsg(long userData, long fd, long msghdr) throws IOException;
+
+    /**
+     * Queues a send of one message ({@code sendmsg(2)}) described by the {@code msghdr} at
+     * {@code msghdr}, which with the memory it points to stays valid and untouched until the completion.
+     *
+     * @param userData the kernel's user data for the request (its slot and generation)
+     * @param fd       the descriptor
+     * @param msghdr   the native address of a {@code struct msghdr} laid out as {@link io.jmio.poll.posix.MsghdrDescriptor}
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepSendmsg(long userData, long fd, long msghdr) throws IOException;
 
     /**
      * Queues a relative timeout; {@code slot} (below {@link #capacity()}) names per-operation memory.
@@ -551,10 +961,29 @@ public abstract class CompletionQueue implements AutoCloseable {
     protected abstract void prepCancelAll(long userData, long fd) throws IOException;
 
     /**
-     * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says;
-     * completions of the backend's own requests are not copied.
+     * Queues, as a request of the backend's own (its completion is not copied by {@link #drain}), the
+     * cancellation of every request on {@code fd}, a socket closed with operations in flight.
      *
-     * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1)
+     * @param fd the descriptor, still open: the operations in flight hold it
+     * @throws IOException if the call fails
+     */
+    protected abstract void prepCancelClosed(long fd) throws IOException;
+
+    /**
+     * Wakes a {@link #drain} that waits, or makes the next one return; thread-safe; does nothing once
+     * {@link #closeQueue()} ran.
+     *
+     * @throws IOException if the call fails
+     */
+    protected abstract void wake() throws IOException;
+
+    /**
+     * Submits what is queued and copies up to {@code max} completions, waiting as {@link #reap} says
+     * (a {@link #wake()} ends the wait, maybe with none copied); completions of the backend's own
+     * requests are not copied.
+     *
+     * @return the completions copied: user data, result and flags (with {@link Completions#MORE} as bit 1,
+     *         {@link Completions#BUFFER} as bit 0 and then the buffer id in bits 16 to 31)
      * @param userData     filled with each completion's user data
      * @param results      filled with each completion's result
      * @param flags        filled with each completion's flags

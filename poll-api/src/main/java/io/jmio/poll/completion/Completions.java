@@ -10,8 +10,14 @@ package io.jmio.poll.completion;
  * <p>Threading: not thread-safe; owned by the thread that reaps into it.
  */
 public final class Completions {
-    /** A completion flag: the operation (a multishot accept) stays armed and will complete again. */
+    /** A completion flag: the operation (a multishot accept or receive) stays armed and will complete again. */
     public static final int MORE = 1 << 1;
+    /**
+     * A completion flag: the kernel received into a buffer of a {@link BufferRing}, whose id
+     * {@link #bufferId(int)} reads (from bits 16 to 31 of the flags).
+     */
+    public static final int BUFFER = 1;
+    static final int BUFFER_SHIFT = 16;
 
     final long[] tokens;
     final int[] results;
@@ -52,7 +58,8 @@ public final class Completions {
 
     /**
      * @param i an index below {@link #size()}
-     * @return the result: for recv and send the bytes moved (recv: 0 at end of stream), for accept the
+     * @return the result: for recv and send the bytes moved (recv: 0 at end of stream; multishot
+     *         receive: the bytes in buffer {@link #bufferId(int)}), for accept the
      *         new connection's descriptor (wrap it with {@code TcpStream.fromFd}), for cancel and close 0
      *         or the number of operations cancelled, for timeout 0; negative: {@code -errno}
      */
@@ -63,11 +70,22 @@ public final class Completions {
 
     /**
      * @param i an index below {@link #size()}
-     * @return the completion's flags ({@link #MORE})
+     * @return the completion's flags ({@link #MORE}, {@link #BUFFER} and the buffer id above bit 16)
      */
     public int flags(int i) {
         check(i);
         return flags[i];
+    }
+
+    /**
+     * @param i an index below {@link #size()}
+     * @return the id of the {@link BufferRing} buffer a {@link CompletionQueue#recvMultishot multishot
+     *         receive} filled with {@link #result(int)} bytes (the application's until it recycles it),
+     *         or -1 if the completion names none (end of stream, an error)
+     */
+    public int bufferId(int i) {
+        int f = flags(i);
+        return (f & BUFFER) != 0 ? f >>> BUFFER_SHIFT : -1;
     }
 
     /**

@@ -48,7 +48,7 @@ import java.util.Set;
  * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UdpSocket implements Source, AutoCloseable {
+public final class UdpSocket implements Source, AutoCloseable, io.jmio.poll.spi.Guarded {
     private static final SocketSystem SYS = NetSocket.SYS;
 
     private final NetSocket fd;
@@ -603,6 +603,12 @@ public final class UdpSocket implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

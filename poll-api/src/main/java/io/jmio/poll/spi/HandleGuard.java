@@ -49,6 +49,14 @@ import java.nio.channels.ClosedChannelException;
  * closer. A failure to deregister is reported by {@link #close()} after the handle is closed;
  * {@code ENOENT} and a closed poll are not failures (nothing is left to remove).
  *
+ * <p><b>Completion queues.</b> A completion queue that submits an operation on the handle
+ * {@linkplain #claim claims} it first, and {@linkplain #unclaim unclaims} it when the operation's last
+ * completion is reaped: the handle belongs to one {@link Owner} at a time (a second one is refused with
+ * an {@link IllegalStateException} while the first has operations in flight), never to a queue and a
+ * poll at once (the readiness loop and the queue would race on its bytes), and {@link #close()} tells
+ * the owner, which cancels what it has in flight so the last completion closes the handle. See
+ * {@link #claim} for the memory-model reasoning.
+ *
  * <p><b>When the last one out is an operation</b>, the failure of the deferred close (only
  * {@code EBADF}, a handle closed behind jmio's back, in practice) is thrown by that operation's
  * {@link #release()}.
@@ -63,12 +71,16 @@ public abstract class HandleGuard {
     private static final long COUNT = DETACHED - 1;
     private static final VarHandle STATE;
     private static final VarHandle REGISTRY;
+    private static final VarHandle OWNER;
+    private static final VarHandle CLAIMS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(HandleGuard.class, "state", long.class);
             REGISTRY = lookup.findVarHandle(HandleGuard.class, "registry", Registry.class);
+            OWNER = lookup.findVarHandle(HandleGuard.class, "owner", Owner.class);
+            CLAIMS = lookup.findVarHandle(HandleGuard.class, "claims", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,6 +92,32 @@ public abstract class HandleGuard {
     private volatile long state = 1;
     /** The registry the handle is registered with, or null. */
     private volatile Registry registry;
+    /**
+     * The completion queue that last claimed the handle, or null; it stays after its operations are
+     * reaped (so its next claim is a plain read), and is taken over by another queue only while
+     * {@link #claims} is 0. Volatile, but read in plain mode by the owner's own fast path.
+     */
+    private volatile Owner owner;
+    /** The owner's operations in flight; written by the owner's thread only, released when it falls to 0. */
+    private int claims;
+
+    /**
+     * The completion queue side of a handle: the owner of the operations in flight on it.
+     *
+     * <p>Threading: {@link #closed} is called from whichever thread closes the handle.
+     */
+    public interface Owner {
+        /**
+         * The handle was closed (or detached), possibly from another thread, with operations of this
+         * owner in flight on it: the owner cancels them at its next turn. Must not block; it is called
+         * at most once per handle, after the closed mark is set and before the closer's reference is
+         * dropped, and not at all if the owner had nothing in flight.
+         *
+         * @param guard the closed guard
+         * @throws IOException if the owner could not be woken (the close itself proceeds)
+         */
+        void closed(HandleGuard guard) throws IOException;
+    }
 
     /**
      * An operation on the handle, for the calls that are not on a hot path (it is a lambda, and
@@ -184,6 +222,94 @@ public abstract class HandleGuard {
         return (state & CLOSED) != 0;
     }
 
+    /**
+     * Counts one more operation of {@code q} in flight on the handle; call it before {@link #acquire()}.
+     * When {@code q} is the owner already this is a plain read and a plain increment.
+     *
+     * <p><b>Memory model.</b> The owner's thread is the only writer of the count while it owns the
+     * handle. A queue becomes the owner with a compare-and-set of {@link #owner}, which it may do only
+     * while the previous owner's count, read with acquire, is 0 (the previous owner stores its last
+     * decrement with release): a hand-over from one thread to another is safe when the application
+     * orders it, as it must for any object that is not thread-safe (a hand-over through a concurrent
+     * queue, a lock, a thread start). A submission on the old queue racing the take-over without such
+     * an order is the application's data race and is detected at best. Close from another thread:
+     * the claim's owner store (or an earlier one) precedes the operation's {@link #acquire()}
+     * compare-and-set, and {@link #close()} reads the owner after its own compare-and-set of the same
+     * state; the two are ordered, so either the acquire fails or the closer sees the owner and a count
+     * that includes the operation (or a later one: a count seen at 0 after close stays 0), and tells it.
+     *
+     * @param q the completion queue submitting the operation
+     * @throws IllegalStateException  if another queue has operations in flight on the handle, or it is
+     *                                registered with a poll that is still open
+     * @throws ClosedChannelException if {@link #close()} was called (checked here only when {@code q}
+     *                                is not the owner yet; {@link #acquire()} checks it always)
+     */
+    public final void claim(Owner q) throws ClosedChannelException {
+        if ((Owner) OWNER.get(this) == q) { // plain: only q's thread writes q here
+            claims++;
+            return;
+        }
+        claimSlow(q);
+    }
+
+    private void claimSlow(Owner q) throws ClosedChannelException {
+        if (isClosed()) {
+            throw new UseAfterClose(describe()); // closed says more than "owned elsewhere"
+        }
+        while (true) {
+            Owner current = owner;
+            if (current == q) {
+                claims++;
+                return;
+            }
+            if (current != null && (int) CLAIMS.getAcquire(this) > 0) {
+                throw new IllegalStateException(describe() + " has operations in flight on another completion queue ("
+                        + current + "): a socket belongs to one queue at a time; reap them (or cancel) first");
+            }
+            Registry r = registry;
+            if (r != null && !r.isPollClosed()) {
+                throw new IllegalStateException(describe() + " is registered with a Poll (" + r.backendName()
+                        + "); deregister it first: readiness events and completion operations would race on its bytes");
+            }
+            if (OWNER.compareAndSet(this, current, q)) {
+                claims = 1;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Counts one operation of the owner less (its last completion was reaped, or it was never
+     * submitted); call it before the matching {@link #release()}.
+     */
+    public final void unclaim() {
+        int n = claims - 1;
+        if (n == 0) {
+            CLAIMS.setRelease(this, 0); // a plain store on x86; pairs with claimSlow's acquire
+        } else {
+            claims = n;
+        }
+    }
+
+    /**
+     * @param q a completion queue
+     * @return its operations in flight on the handle (0 if it is not the owner); for the owner's thread
+     */
+    public final int claims(Owner q) {
+        return (Owner) OWNER.get(this) == q ? claims : 0;
+    }
+
+    /**
+     * Forgets {@code q} as the owner if it has nothing in flight (the queue is closing).
+     *
+     * @param q a completion queue
+     */
+    public final void disown(Owner q) {
+        if (claims(q) == 0) {
+            OWNER.compareAndSet(this, q, (Owner) null);
+        }
+    }
+
     /** @return the registry the handle is registered with through this guard, or null */
     protected final Registry registry() {
         return registry;
@@ -221,6 +347,14 @@ public abstract class HandleGuard {
             if (current != null && !current.isSamePoll(r) && !current.isPollClosed()) {
                 throw new IllegalStateException(describe() + " is registered with another Poll (" + current.backendName()
                         + "); deregister it there first: two polls would race to read it");
+            }
+            Owner queue = owner;
+            if (queue != null) {
+                if ((int) CLAIMS.getAcquire(this) > 0) {
+                    throw new IllegalStateException(describe() + " has operations in flight on a completion queue ("
+                            + queue + "); reap them first: readiness events and completion operations would race on its bytes");
+                }
+                OWNER.compareAndSet(this, queue, (Owner) null); // its next claim takes the slow path, which checks polls
             }
             source().register(r, token, interests, trigger);
             remember(r);
@@ -296,7 +430,8 @@ public abstract class HandleGuard {
     }
 
     /**
-     * Closes: the first call marks the handle closed, deregisters it and drops the owner's
+     * Closes: the first call marks the handle closed, tells the completion queue that owns it (which
+     * cancels its operations in flight at its next turn), deregisters it and drops the owner's
      * reference; if no operation is in flight the handle is closed before this returns, else by
      * the last operation to leave. Later calls do nothing.
      *
@@ -311,7 +446,13 @@ public abstract class HandleGuard {
                 return;
             }
         } while (!STATE.weakCompareAndSet(this, s, s | CLOSED));
-        IOException failure = deregisterQuietly(); // the owner's reference keeps the handle open for this
+        IOException failure = tellOwner();
+        IOException deregistered = deregisterQuietly(); // the owner's reference keeps the handle open for this
+        if (failure == null) {
+            failure = deregistered;
+        } else if (deregistered != null) {
+            failure.addSuppressed(deregistered);
+        }
         try {
             release();
         } catch (IOException e) {
@@ -329,7 +470,9 @@ public abstract class HandleGuard {
      * Gives the handle up without closing it (hand-back): marks it closed, so that operations starting
      * afterwards fail with {@link ClosedChannelException}; deregisters it from the poll it is registered
      * with through this guard (the caller owns any registration it makes from then on); waits until the
-     * operations in flight have left (each is one non-blocking system call); and returns the handle,
+     * operations in flight have left (each is one non-blocking system call; operations of a completion
+     * queue leave once the queue, told as by {@link #close()}, has reaped their cancellation: never
+     * detach on that queue's own thread while it has operations in flight); and returns the handle,
      * which the caller now owns and must close.
      *
      * @return the handle
@@ -345,7 +488,11 @@ public abstract class HandleGuard {
                 throw new UseAfterClose(describe());
             }
         } while (!STATE.weakCompareAndSet(this, s, s | CLOSED | DETACHED));
-        IOException failure = deregisterQuietly();
+        IOException failure = tellOwner(); // its operations in flight must end before the wait below can
+        IOException deregistered = deregisterQuietly();
+        if (failure == null) {
+            failure = deregistered;
+        }
         STATE.getAndAdd(this, -1L); // the owner's reference; DETACHED keeps release() from closing
         while ((state & COUNT) != 0) {
             Thread.onSpinWait();
@@ -360,6 +507,20 @@ public abstract class HandleGuard {
             throw e;
         }
         return handle;
+    }
+
+    /** Tells the completion queue that owns the handle (if any) that it is closed; returns its failure. */
+    private IOException tellOwner() {
+        Owner q = owner; // ordered after an operation's claim by the state's compare-and-sets (see claim)
+        if (q == null || (int) CLAIMS.getAcquire(this) == 0) {
+            return null; // nothing in flight, and nothing can start now: no cancel, no wake-up
+        }
+        try {
+            q.closed(this);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
     }
 
     /** The last one out: removes a registration that raced close, then closes the handle. */

@@ -43,7 +43,7 @@ import java.util.Set;
  * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UnixDatagram implements Source, AutoCloseable {
+public final class UnixDatagram implements Source, AutoCloseable, io.jmio.poll.spi.Guarded {
     private final OwnedFd fd;
     /** Whether the last {@code receive*Truncating} call cut its datagram. */
     private boolean lastTruncated;
@@ -345,6 +345,12 @@ public final class UnixDatagram implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

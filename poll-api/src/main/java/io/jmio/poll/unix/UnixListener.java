@@ -37,7 +37,7 @@ import java.util.Set;
  * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UnixListener implements Source, AutoCloseable {
+public final class UnixListener implements Source, AutoCloseable, io.jmio.poll.spi.Guarded {
     private static final SocketConfig NO_OPTIONS = SocketConfig.create();
 
     private final OwnedFd fd;
@@ -235,6 +235,12 @@ public final class UnixListener implements Source, AutoCloseable {
     @Override
     public void close() throws IOException {
         fd.close();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

@@ -53,7 +53,8 @@ import java.util.Set;
  * releases the descriptor). It may be registered, reregistered
  * and deregistered through any {@link Registry}.
  */
-public final class UnixStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class UnixStream implements Source, ByteChannel, ScatteringByteChannel, GatheringByteChannel,
+        io.jmio.poll.spi.Guarded {
     private final OwnedFd fd;
     /** {@link #setDrainDetection}: reads go through {@link DrainAwareRead}. */
     private boolean drainDetection;
@@ -406,6 +407,12 @@ public final class UnixStream implements Source, ByteChannel, ScatteringByteChan
     @Override
     public boolean isOpen() {
         return !fd.isClosed();
+    }
+
+    /** For completion backends (see {@link io.jmio.poll.spi.Guarded}); not for applications. */
+    @Override
+    public io.jmio.poll.spi.HandleGuard guard() {
+        return fd;
     }
 
     @Override

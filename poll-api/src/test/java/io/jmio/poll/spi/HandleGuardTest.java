@@ -87,4 +87,63 @@ class HandleGuardTest {
         assertThrows(ClosedChannelException.class, g::detach);
         assertFalse(g.closes.get() > 1);
     }
+
+    /** A completion queue stand-in that records what close told it. */
+    private static final class Queue implements HandleGuard.Owner {
+        final AtomicInteger told = new AtomicInteger();
+
+        @Override
+        public void closed(HandleGuard guard) {
+            told.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aHandleBelongsToOneOwnerWhileItHasClaims() throws IOException {
+        Counting g = new Counting();
+        Queue a = new Queue();
+        Queue b = new Queue();
+        g.claim(a);
+        g.claim(a);
+        assertEquals(2, g.claims(a));
+        assertEquals(0, g.claims(b));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.claim(b));
+        assertTrue(e.getMessage().contains("handle 42"), e.getMessage());
+        assertEquals(2, g.claims(a), "the refusal changed nothing");
+        g.unclaim();
+        g.unclaim();
+        g.claim(b); // a has nothing in flight: b takes it over
+        assertEquals(1, g.claims(b));
+        assertEquals(0, g.claims(a));
+        g.unclaim();
+        g.disown(b);
+        g.claim(a);
+        assertEquals(1, g.claims(a));
+        g.unclaim();
+        g.close();
+        assertThrows(ClosedChannelException.class, () -> g.claim(b), "closed, not owned elsewhere");
+        assertEquals(0, g.claims(b));
+    }
+
+    @Test
+    void closeTellsTheOwnerOnlyWhileItHasClaims() throws IOException {
+        Queue q = new Queue();
+        Counting idle = new Counting();
+        idle.claim(q);
+        idle.unclaim(); // the owner stays, with nothing in flight
+        idle.close();
+        assertEquals(0, q.told.get(), "nothing in flight: nothing to cancel");
+        assertEquals(1, idle.closes.get());
+        Counting busy = new Counting();
+        busy.claim(q);
+        busy.acquire();
+        busy.close();
+        assertEquals(1, q.told.get(), "told once");
+        assertEquals(0, busy.closes.get(), "the operation in flight holds the handle");
+        busy.unclaim();
+        busy.release();
+        assertEquals(1, busy.closes.get());
+        busy.close();
+        assertEquals(1, q.told.get(), "a second close tells nobody");
+    }
 }

@@ -11,9 +11,15 @@ package io.jmio.poll.uring;
  *  8  __u32 len;                    the __u16 at offset 14 of        8  __u32 ring_entries;
  * 12  __u16 bid;                    entry 0 is the tail)            12  __u16 bgid;
  * 14  __u16 resv;                }                                  14  __u16 flags;   (pad before 6.7)
- * };                          16                                    16  __u64 resv[3];
- *                                                                  };                 40
+ * };                          16                                    16  __u64 resv[3];  (newer headers:
+ *                                                                  };             40    min_left, resv[5])
  * </pre>
+ *
+ * <p>jmio zeroes {@code flags} and the reserved bytes (no {@code IOU_PBUF_RING_MMAP}: the application
+ * provides the ring's memory, which the kernel requires page-aligned and pins whole pages of, Linux
+ * 5.19's {@code io_register_pbuf_ring} and 6.18's {@code io_create_region} alike) and writes the tail
+ * with a release store after the entries, as the kernel reads it with an acquire load
+ * ({@code io_ring_buffer_select}). {@code ring_entries} must be a power of two below 65536.
  *
  * <p>Threading: constants only.
  */
@@ -28,6 +34,7 @@ final class BufRingDescriptor {
     static final int REG_RING_ADDR = 0;
     static final int REG_RING_ENTRIES = 8;
     static final int REG_BGID = 12;
+    static final int REG_FLAGS = 14;
     static final int IORING_REGISTER_PBUF_RING = 22;
     static final int IORING_UNREGISTER_PBUF_RING = 23;
 

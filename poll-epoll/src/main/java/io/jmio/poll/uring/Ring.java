@@ -252,6 +252,16 @@ final class Ring {
         sqes.putLong(at + SqeDescriptor.USER_DATA, userData);
     }
 
+    /**
+     * Makes the entry written last take its buffer from provided-buffer group {@code group}
+     * ({@code IOSQE_BUFFER_SELECT}, {@code buf_group}); the caller wrote it just before.
+     */
+    void selectBuffer(int group) {
+        int at = ((sqTail - 1) & sqMask) * SqeDescriptor.SIZE;
+        sqes.put(at + SqeDescriptor.FLAGS, (byte) (sqes.get(at + SqeDescriptor.FLAGS) | UringNative.IOSQE_BUFFER_SELECT));
+        sqes.putShort(at + SqeDescriptor.BUF_GROUP, (short) group);
+    }
+
     // ---- completions ------------------------------------------------------------------------
 
     /** @return the completions posted and not yet consumed (acquire load of the tail) */

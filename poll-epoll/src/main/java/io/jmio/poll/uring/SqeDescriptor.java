@@ -28,6 +28,8 @@ final class SqeDescriptor {
     static final int LEN = 24;
     static final int OP_FLAGS = 28;
     static final int USER_DATA = 32;
+    /** {@code buf_group} (a union with {@code buf_index}): the provided-buffer group of {@code IOSQE_BUFFER_SELECT}. */
+    static final int BUF_GROUP = 40;
 
     private SqeDescriptor() {
     }

@@ -9,8 +9,10 @@ import java.io.IOException;
 /**
  * The io_uring completion backend, found by {@link java.util.ServiceLoader}:
  * {@code CompletionQueue.open("io_uring")}. Available where {@link UringBackend} is (Linux 6.0 or
- * later, io_uring allowed), the same probe deciding; multishot accept (5.19) and cancellation by
- * descriptor (5.19) fall inside that.
+ * later, io_uring allowed), the same probe deciding; multishot accept (5.19), cancellation by
+ * descriptor (5.19), provided buffer rings (5.19) and multishot receive (6.0) fall inside that. A
+ * kernel that refuses the buffer-ring registration all the same ({@code EINVAL}) makes
+ * {@code bufferRing} throw {@link UnsupportedOperationException} saying so.
  *
  * <p>Threading: thread-safe; stateless.
  */

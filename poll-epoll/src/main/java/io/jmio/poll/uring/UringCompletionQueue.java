@@ -1,14 +1,19 @@
 package io.jmio.poll.uring;
 
 import io.jmio.poll.SyscallException;
+import io.jmio.poll.completion.BufferRing;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.posix.Errno;
 import io.jmio.poll.posix.NativeMemory;
+import io.jmio.poll.posix.OwnedFd;
+import io.jmio.poll.posix.Posix;
 import io.jmio.poll.posix.Sockaddr;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The io_uring implementation of {@link CompletionQueue}: each operation is one submission entry
@@ -23,13 +28,41 @@ import java.nio.ByteBuffer;
  * reap makes when it finds the ring empty; {@code EBUSY} from that call (overflow still pending) is
  * answered by reaping what is there.
  *
+ * <p>Buffer rings ({@link UringBufferRing}) are provided-buffer rings registered on this ring under
+ * the group id the queue hands out; a multishot receive is one {@code IORING_OP_RECV} entry with
+ * {@code IORING_RECV_MULTISHOT} and {@code IOSQE_BUFFER_SELECT}, each completion naming its buffer in
+ * the upper 16 bits of its flags, which reach {@link io.jmio.poll.completion.Completions} unchanged.
+ *
  * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data bit 63
  * set) that completes on expiry or after one other completion; its completion is not reported.
  *
- * <p>Threading: not thread-safe, as {@link CompletionQueue}.
+ * <p><b>Wake-up.</b> An eventfd of the queue's own is watched by a multishot {@code IORING_OP_POLL_ADD}
+ * (user_data {@link #WAKE}); {@link #wake()}, from any thread, writes it once until the owner has
+ * seen the wake (later calls only find the flag set), so a waiting {@code io_uring_enter} gets a
+ * completion and returns. The counter is read back only when that completion arrives (re-arming the
+ * poll if the kernel ended it), so a loop nobody wakes makes no extra system call. An eventfd rather
+ * than {@code IORING_OP_MSG_RING}: a message needs a ring of the sender's own to submit it from, while
+ * a {@code write(2)} works from any thread and touches nothing of this ring (so it stays compatible
+ * with {@code IORING_SETUP_SINGLE_ISSUER}). The eventfd is an {@link OwnedFd}, so a wake racing
+ * {@link #closeQueue()} never writes to a reused number.
+ *
+ * <p><b>Sockets closed from another thread.</b> Their cancellation ({@link #prepCancelClosed}) is an
+ * {@code IORING_OP_ASYNC_CANCEL} with {@code IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL} queued by
+ * the owner in its next reap, user_data {@link #CANCEL_CLOSED}: the kernel resolves the number to the
+ * open file when it takes the entry, within the submitting {@code io_uring_enter}, while the
+ * operations in flight still hold the number; it runs after any operation queued before it, so an
+ * operation queued but not yet submitted is cancelled too. Not {@code IORING_REGISTER_SYNC_CANCEL} from
+ * the closing thread: it misses entries not yet submitted, and under {@code IORING_SETUP_SINGLE_ISSUER}
+ * the kernel refuses {@code io_uring_register} from any task but the ring's submitter.
+ *
+ * <p>Threading: not thread-safe, as {@link CompletionQueue}; {@link #wake()} is thread-safe.
  */
 final class UringCompletionQueue extends CompletionQueue {
     private static final long INTERNAL = 1L << 63;
+    /** The user_data of the multishot poll of the wake-up eventfd. */
+    private static final long WAKE = INTERNAL | 1;
+    /** The user_data of the cancellation of a socket closed from any thread. */
+    private static final long CANCEL_CLOSED = INTERNAL | 2;
     private static final int SOCK_NONBLOCK_CLOEXEC = 0x800 | 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EBUSY = 16;
@@ -45,13 +78,23 @@ final class UringCompletionQueue extends CompletionQueue {
     private final ByteBuffer sockaddrs;
     private final long sockaddrsAddress;
 
-    private UringCompletionQueue(Ring ring) {
+    /** The wake-up eventfd. */
+    private final OwnedFd wakeFd;
+    /** 1 from a wake's write until the owner reaps its completion: later wakes write nothing. */
+    private final AtomicInteger wakePending = new AtomicInteger();
+    /** Bytes 0-7 hold 1 (written to the eventfd), 8-15 receive its counter. */
+    private final ByteBuffer wakeWords = NativeMemory.allocate(16).putLong(0, 1L);
+    private final long wakeWordsAddress = NativeMemory.address(wakeWords);
+
+    private UringCompletionQueue(Ring ring, int eventFd) {
         super(2 * ring.cqEntries); // more than the completion ring holds: NODROP keeps the overflow
         this.ring = ring;
         this.timespecs = NativeMemory.allocate(16 * capacity());
         this.timespecsAddress = NativeMemory.address(timespecs);
         this.sockaddrs = NativeMemory.allocate(SOCKADDR_SIZE * capacity());
         this.sockaddrsAddress = NativeMemory.address(sockaddrs);
+        this.wakeFd = new OwnedFd(eventFd);
+        ring.prepPollAdd(eventFd, UringNative.POLLIN, true, WAKE); // the ring is empty: there is room
     }
 
     static UringCompletionQueue create(int entries) throws IOException {
@@ -60,7 +103,17 @@ final class UringCompletionQueue extends CompletionQueue {
 
     /** @param taskRun how the kernel runs the ring's task work (its set-up flags) */
     static UringCompletionQueue create(int entries, UringCompletionBackend.TaskRun taskRun) throws IOException {
-        return new UringCompletionQueue(Ring.open(entries, entries * 4, taskRun.setupFlags));
+        Ring ring = Ring.open(entries, entries * 4, taskRun.setupFlags);
+        try {
+            return new UringCompletionQueue(ring, UringNative.eventfd());
+        } catch (IOException | RuntimeException e) {
+            try {
+                ring.close();
+            } catch (SyscallException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /** Makes room for one entry: submits what the ring holds if it is full. */
@@ -98,10 +151,43 @@ final class UringCompletionQueue extends CompletionQueue {
         ring.prep(UringNative.IORING_OP_RECV, (int) fd, address, length, 0, 0, 0, userData);
     }
 
+    /** {@code IORING_OP_RECV} with {@code IORING_RECV_MULTISHOT} and {@code IOSQE_BUFFER_SELECT}; len 0 (the buffer's). */
+    @Override
+    protected void prepRecvMultishot(long userData, long fd, int group) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_RECV, (int) fd, 0, 0, 0, 0, UringNative.IORING_RECV_MULTISHOT, userData);
+        ring.selectBuffer(group);
+    }
+
+    @Override
+    protected BufferRing openBufferRing(int group, int count, int size) throws IOException {
+        return UringBufferRing.register(this, ring.fd, group, count, size);
+    }
+
     @Override
     protected void prepSend(long userData, long fd, long address, int length) throws IOException {
         room();
         ring.prep(UringNative.IORING_OP_SEND, (int) fd, address, length, 0, MSG_NOSIGNAL, 0, userData);
+    }
+
+    /**
+     * {@code sqe->addr} is the {@code msghdr}, {@code len} 1 (as liburing sets it; unused without a
+     * buffer group). The kernel copies the {@code msghdr} and its {@code iovec} when it takes the entry
+     * ({@code io_recvmsg_prep}, Linux 6.x; at issue time in 5.x), and at completion writes the source
+     * address through {@code msg_name} and {@code msg_namelen}, {@code msg_flags} into the caller's
+     * {@code msghdr}: the message stays untouched until then, which the queue enforces.
+     */
+    @Override
+    protected void prepRecvmsg(long userData, long fd, long msghdr) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_RECVMSG, (int) fd, msghdr, 1, 0, 0, 0, userData);
+    }
+
+    /** As {@link #prepRecvmsg}; the destination is copied in with the {@code msghdr}. */
+    @Override
+    protected void prepSendmsg(long userData, long fd, long msghdr) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_SENDMSG, (int) fd, msghdr, 1, 0, MSG_NOSIGNAL, 0, userData);
     }
 
     @Override
@@ -127,6 +213,41 @@ final class UringCompletionQueue extends CompletionQueue {
     }
 
     @Override
+    protected void prepCancelClosed(long fd) throws IOException {
+        room();
+        ring.prep(UringNative.IORING_OP_ASYNC_CANCEL, (int) fd, 0, 0, 0,
+                UringNative.IORING_ASYNC_CANCEL_ALL | UringNative.IORING_ASYNC_CANCEL_FD, 0, CANCEL_CLOSED);
+    }
+
+    @Override
+    protected void wake() throws IOException {
+        if (wakePending.get() != 0 || wakePending.getAndSet(1) != 0) {
+            return; // a write is on its way to the owner, or arrived and is not yet reaped
+        }
+        int fd;
+        try {
+            fd = wakeFd.acquireFd();
+        } catch (ClosedChannelException e) {
+            return; // the queue is closed: nobody to wake
+        }
+        try {
+            Posix.write(fd, wakeWordsAddress, 8); // WOULD_BLOCK: the counter is at its maximum, readable anyway
+        } finally {
+            wakeFd.release();
+        }
+    }
+
+    /** The wake-up's completion was reaped: clears the flag, then reads the counter back (in that order, so no wake is lost). */
+    private void woken(boolean rearm) throws IOException {
+        wakePending.set(0);
+        Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
+        if (rearm) {
+            room();
+            ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+        }
+    }
+
+    @Override
     protected int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
         if (ring.cqReady() == 0 || ring.sqPending() > 0) {
             int minComplete = 0;
@@ -149,9 +270,13 @@ final class UringCompletionQueue extends CompletionQueue {
         int ready = ring.cqReady();
         int n = 0;
         int i = 0;
+        int woken = 0; // 1: the wake's completion came, 2: without IORING_CQE_F_MORE (re-arm)
         for (; i < ready && n < max; i++) {
             long ud = ring.cqeUserData(i);
             if ((ud & INTERNAL) != 0) {
+                if (ud == WAKE) {
+                    woken = Math.max(woken, (ring.cqeFlags(i) & UringNative.IORING_CQE_F_MORE) != 0 ? 1 : 2);
+                }
                 continue;
             }
             userData[n] = ud;
@@ -160,6 +285,9 @@ final class UringCompletionQueue extends CompletionQueue {
             n++;
         }
         ring.cqAdvance(i);
+        if (woken != 0) {
+            woken(woken == 2);
+        }
         return n;
     }
 
@@ -178,7 +306,11 @@ final class UringCompletionQueue extends CompletionQueue {
 
     @Override
     protected void closeQueue() throws IOException {
-        ring.close();
+        try {
+            ring.close();
+        } finally {
+            wakeFd.close(); // a wake in progress keeps the number until it is done
+        }
     }
 
     @Override

@@ -42,11 +42,15 @@ final class UringNative {
     // io_uring_register opcodes
     static final int IORING_REGISTER_PROBE = 8;
     static final int IORING_REGISTER_SYNC_CANCEL = 24;
+    static final int IORING_REGISTER_PBUF_RING = BufRingDescriptor.IORING_REGISTER_PBUF_RING;
+    static final int IORING_UNREGISTER_PBUF_RING = BufRingDescriptor.IORING_UNREGISTER_PBUF_RING;
 
     // opcodes
     static final int IORING_OP_NOP = 0;
     static final int IORING_OP_POLL_ADD = 6;
     static final int IORING_OP_POLL_REMOVE = 7;
+    static final int IORING_OP_SENDMSG = 9;
+    static final int IORING_OP_RECVMSG = 10;
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_ACCEPT = 13;
     static final int IORING_OP_ASYNC_CANCEL = 14;
@@ -58,8 +62,11 @@ final class UringNative {
     static final int IORING_ACCEPT_MULTISHOT = 1;
     static final int IORING_ASYNC_CANCEL_ALL = 1;
     static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
+    /** recv (sqe ioprio): multishot, with {@code IOSQE_BUFFER_SELECT} (Linux 6.0). */
+    static final int IORING_RECV_MULTISHOT = 1 << 1;
 
     // sqe flags
+    static final int IOSQE_BUFFER_SELECT = 1 << 5;
     static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
 
     // poll flags (sqe len of POLL_ADD and POLL_REMOVE)
@@ -68,7 +75,9 @@ final class UringNative {
     static final int IORING_POLL_UPDATE_USER_DATA = 1 << 2;
 
     // cqe flags
+    static final int IORING_CQE_F_BUFFER = 1;
     static final int IORING_CQE_F_MORE = 1 << 1;
+    static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     // mmap offsets
     static final long IORING_OFF_SQ_RING = 0L;
@@ -90,6 +99,8 @@ final class UringNative {
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS = 0x20; // x86_64 and the generic table (aarch64, riscv64) alike
     private static final int MAP_POPULATE = 0x8000;
     private static final long MAP_FAILED = -1L;
     private static final int EFD_CLOEXEC = 0x80000;
@@ -103,6 +114,8 @@ final class UringNative {
         final long statAddress = NativeMemory.address(stat);
         final ByteBuffer cancel = NativeMemory.allocate(SyncCancelDescriptor.SIZE);
         final long cancelAddress = NativeMemory.address(cancel);
+        final ByteBuffer bufReg = NativeMemory.allocate(BufRingDescriptor.REG_SIZE);
+        final long bufRegAddress = NativeMemory.address(bufReg);
     }
 
     private UringNative() {
@@ -178,6 +191,44 @@ final class UringNative {
             throw fail("io_uring_register(SYNC_CANCEL)", errno, "ring fd " + ringFd);
         }
         return true;
+    }
+
+    /**
+     * {@code io_uring_register(IORING_REGISTER_PBUF_RING)}: the {@code entries} ring entries at
+     * {@code ringAddress} (page-aligned) become provided-buffer group {@code group}.
+     */
+    static void registerBufRing(int ringFd, long ringAddress, int entries, int group) throws SyscallException {
+        bufRing(ringFd, IORING_REGISTER_PBUF_RING, ringAddress, entries, group, "io_uring_register(PBUF_RING)");
+    }
+
+    /** {@code io_uring_register(IORING_UNREGISTER_PBUF_RING)} of provided-buffer group {@code group}. */
+    static void unregisterBufRing(int ringFd, int group) throws SyscallException {
+        bufRing(ringFd, IORING_UNREGISTER_PBUF_RING, 0, 0, group, "io_uring_register(UNREGISTER_PBUF_RING)");
+    }
+
+    private static void bufRing(int ringFd, int opcode, long ringAddress, int entries, int group, String call)
+            throws SyscallException {
+        Scratch s = SCRATCH.get();
+        ByteBuffer reg = s.bufReg;
+        for (int i = 0; i < BufRingDescriptor.REG_SIZE; i += 8) {
+            reg.putLong(i, 0L);
+        }
+        reg.putLong(BufRingDescriptor.REG_RING_ADDR, ringAddress);
+        reg.putInt(BufRingDescriptor.REG_RING_ENTRIES, entries);
+        reg.putShort(BufRingDescriptor.REG_BGID, (short) group);
+        long r = UringLibrary.LIB.syscall(SYS_IO_URING_REGISTER, ringFd, opcode, s.bufRegAddress, 1);
+        if (r < 0) {
+            throw fail(call, Posix.lastErrno(), "ring fd " + ringFd + ", buffer group " + group);
+        }
+    }
+
+    /** Maps {@code length} bytes of zeroed private memory, page-aligned (for a provided-buffer ring). */
+    static long mmapAnonymous(long length) throws SyscallException {
+        long addr = UringLibrary.LIB.mmap(0, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, null);
+        if (addr == MAP_FAILED) {
+            throw fail("mmap", Posix.lastErrno(), "anonymous, " + length + " bytes");
+        }
+        return addr;
     }
 
     /** Maps {@code length} bytes of the ring at {@code offset}, shared with the kernel. */

@@ -75,6 +75,29 @@ class UringCompletionTaskRunTest {
     }
 
     @Test
+    void deferredShouldBeWokenFromAnotherThread() throws Exception {
+        UringTestBackend.available();
+        try (CompletionQueue q = new UringCompletionBackend().open(8, UringCompletionBackend.TaskRun.DEFERRED)) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread waker = new Thread(() -> {
+                try {
+                    Thread.sleep(100); // let the owner reach its wait (a wake before it is kept, not lost)
+                    q.wakeup();
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            long start = System.nanoTime();
+            waker.start();
+            assertEquals(0, q.reap(c, TimeUnit.SECONDS.toNanos(10)), "a wake-up reports no completion");
+            long waited = System.nanoTime() - start;
+            waker.join(10_000);
+            assertNull(thrown.get(), "wakeup() from another thread works on a single-issuer ring");
+            assertTrue(waited < TimeUnit.SECONDS.toNanos(5), "woken, not timed out: " + waited + " ns");
+        }
+    }
+
+    @Test
     void defaultShouldLetAnotherThreadReap() throws Exception {
         UringTestBackend.available();
         try (CompletionQueue q = new UringCompletionBackend().open(8, UringCompletionBackend.TaskRun.DEFAULT);

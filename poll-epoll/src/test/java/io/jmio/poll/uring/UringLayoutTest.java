@@ -75,6 +75,19 @@ class UringLayoutTest {
         assertEquals(12, BufRingDescriptor.REG_BGID);
         assertEquals(22, BufRingDescriptor.IORING_REGISTER_PBUF_RING);
         assertEquals(23, BufRingDescriptor.IORING_UNREGISTER_PBUF_RING);
+        assertEquals(0, BufRingDescriptor.BUF_ADDR);
+        assertEquals(0, BufRingDescriptor.REG_RING_ADDR);
+        assertEquals(14, BufRingDescriptor.REG_FLAGS);
+        assertEquals(BufRingDescriptor.BUF_SIZE - 2, BufRingDescriptor.RING_TAIL, "the tail overlays entry 0's last __u16");
+        assertEquals(40, SqeDescriptor.BUF_GROUP);
+        assertEquals(32, UringNative.IOSQE_BUFFER_SELECT);
+        assertEquals(2, UringNative.IORING_RECV_MULTISHOT);
+        assertEquals(1, UringNative.IORING_CQE_F_BUFFER);
+        assertEquals(16, UringNative.IORING_CQE_BUFFER_SHIFT);
+        assertEquals(UringNative.IORING_CQE_F_BUFFER, io.jmio.poll.completion.Completions.BUFFER,
+                "the API's flag is the kernel's: completions pass cqe flags through");
+        assertEquals(UringNative.IORING_CQE_F_MORE, io.jmio.poll.completion.Completions.MORE);
+        assertEquals(1 << 15, io.jmio.poll.completion.BufferRing.MAX_COUNT, "ring_entries below 65536, a power of two");
     }
 
     @Test

@@ -234,13 +234,24 @@ public abstract class CompletionQueue implements AutoCloseable {
             throw e;
         }
         HandleGuard g = stream.guard();
-        enter(g);
-        int slot = take(token, CONNECT, g, null);
+        int slot = -1;
         try {
+            enter(g);
+            slot = take(token, CONNECT, g, null);
             prepConnect(userData(slot), fd, slot, address);
         } catch (IOException | RuntimeException e) {
-            abandon(slot);
-            stream.close();
+            try {
+                if (slot >= 0) {
+                    abandon(slot);
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                stream.close(); // nobody else has it: a refused connect must not leak its socket
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         return stream;

@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the upper 16 bits of its flags, which reach {@link io.jmio.poll.completion.Completions} unchanged.
  *
  * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data bit 63
- * set) that completes on expiry or after one other completion; its completion is not reported.
+ * set) that completes on expiry or after one other completion; its completion is not reported. The
+ * kernel does not count a timeout's expiry as such a completion, so a wait ended by one of the user's
+ * timeouts leaves the queue's armed until it expires; a wait that its late expiry (or a signal) ends
+ * with nothing to report goes round again, until the wait's own limit.
  *
  * <p><b>Wake-up.</b> An eventfd of the queue's own is watched by a multishot {@code IORING_OP_POLL_ADD}
  * (user_data {@link #WAKE}); {@link #wake()}, from any thread, writes it once until the owner has
@@ -222,8 +225,34 @@ final class UringCompletionQueue extends CompletionQueue {
         }
     }
 
+    /**
+     * Waits as {@link CompletionQueue#reap} says: a wait ends with at least one of the user's
+     * completions, a wake-up, or the time limit; not with a completion of the queue's own alone (a
+     * timeout of an earlier wait the kernel left armed: it does not count a timeout's expiry towards
+     * another's count), nor with a signal ({@code EINTR}): those go round again.
+     */
     @Override
     protected int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long wait = timeoutNanos;
+        while (true) {
+            int n = drainOnce(userData, results, flags, max, wait);
+            if (n > 0 || timeoutNanos == 0 || wokenNow) {
+                return n;
+            }
+            if (timeoutNanos > 0) {
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /** Whether the last {@link #drainOnce} reaped the wake-up's completion. */
+    private boolean wokenNow;
+
+    private int drainOnce(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
         if (ring.cqReady() == 0 || ring.sqPending() > 0) {
             int minComplete = 0;
             if (timeoutNanos != 0 && ring.cqReady() == 0) {
@@ -246,7 +275,7 @@ final class UringCompletionQueue extends CompletionQueue {
         int n = 0;
         int i = 0;
         int woken = 0; // 1: the wake's completion came, 2: without IORING_CQE_F_MORE (re-arm)
-        for (; i < ready && n < max; i++) {
+        for (; i < ready; i++) { // the queue's own completions are consumed up to the first one not copied
             long ud = ring.cqeUserData(i);
             if ((ud & INTERNAL) != 0) {
                 if (ud == WAKE) {
@@ -254,12 +283,16 @@ final class UringCompletionQueue extends CompletionQueue {
                 }
                 continue;
             }
+            if (n == max) {
+                break;
+            }
             userData[n] = ud;
             results[n] = ring.cqeRes(i);
             flags[n] = ring.cqeFlags(i);
             n++;
         }
         ring.cqAdvance(i);
+        wokenNow = woken != 0;
         if (woken != 0) {
             woken(woken == 2);
         }

@@ -1,0 +1,110 @@
+package io.jmio.poll.uring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jmio.poll.completion.CompletionQueue;
+import io.jmio.poll.completion.Completions;
+import io.jmio.poll.net.TcpListener;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Failure paths and waits of the io_uring completion queue found in review: a connect refused for
+ * want of a slot leaks no descriptor; a reap that waits for at least one completion returns one, not
+ * zero, whatever the queue's own requests left in the ring.
+ *
+ * <p>Threading: JUnit's.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class UringCompletionReviewTest {
+    private CompletionQueue q;
+    private TcpListener listener;
+
+    @BeforeEach
+    void open() throws IOException {
+        UringTestBackend.available();
+        q = CompletionQueue.open("io_uring", 8);
+        listener = TcpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (q != null) {
+            q.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private static int openDescriptors() {
+        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
+    }
+
+    @Test
+    void aConnectRefusedForWantOfASlotClosesTheSocketItOpened() throws IOException {
+        for (int i = 0; i < q.capacity(); i++) {
+            q.timeout(TimeUnit.SECONDS.toNanos(30), 100 + i);
+        }
+        int before = openDescriptors();
+        for (int i = 0; i < 10; i++) {
+            assertThrows(IllegalStateException.class, () -> q.connect(listener.localAddress(), 7));
+        }
+        assertEquals(before, openDescriptors(), "descriptors leaked by refused connects");
+    }
+
+    @Test
+    void aConnectOnAClosedQueueClosesTheSocketItOpened() throws IOException {
+        q.close();
+        int before = openDescriptors();
+        for (int i = 0; i < 10; i++) {
+            assertThrows(IllegalStateException.class, () -> q.connect(listener.localAddress(), 7));
+        }
+        assertEquals(before, openDescriptors(), "descriptors leaked by connects on a closed queue");
+    }
+
+    /**
+     * A one-entry array fills with the user's completion (a connect); the queue's own timeout
+     * completion behind it must not make the next waiting reap return with nothing.
+     */
+    @Test
+    void aWaitingReapReturnsACompletionAfterAFullArrayLeftTheQueuesOwnCompletionsBehind() throws IOException {
+        Completions one = new Completions(1);
+        try (var stream = q.connect(listener.localAddress(), 1)) {
+            assertEquals(1, q.reap(one, TimeUnit.SECONDS.toNanos(5)));
+            assertEquals(1, one.token(0));
+            assertEquals(0, one.result(0), () -> one.errnoName(0));
+            q.timeout(TimeUnit.MILLISECONDS.toNanos(200), 2);
+            int n = q.reap(one, -1);
+            assertEquals(1, n, "a reap waiting for at least one completion returned " + n);
+            assertEquals(2, one.token(0));
+        }
+    }
+
+    /**
+     * A timed reap ended by a completion of the user's own timeout: the kernel does not count a
+     * timeout's expiry towards another timeout's completion count, so the queue's timeout of that
+     * reap stays armed; its later expiry must not end a wait with nothing.
+     */
+    @Test
+    void aTimedReapEndedByAUserTimeoutLeavesNoTimerThatEndsALaterWait() throws IOException {
+        Completions c = new Completions(8);
+        q.timeout(TimeUnit.MILLISECONDS.toNanos(1), 1);
+        assertEquals(1, q.reap(c, TimeUnit.MILLISECONDS.toNanos(300)));
+        assertEquals(1, c.token(0));
+        q.timeout(TimeUnit.MILLISECONDS.toNanos(1500), 2);
+        int n = q.reap(c, -1);
+        assertEquals(1, n, "a reap waiting for at least one completion returned " + n);
+        assertEquals(2, c.token(0));
+    }
+}

@@ -291,7 +291,9 @@ public abstract class CompletionQueue implements AutoCloseable {
      * {@link BufferRing#recycle(int) recycle} it). A completion without {@code MORE} ends the request:
      * result 0 is the end of the stream (the peer shut down its side); {@code -ENOBUFS} means the
      * ring ran dry (the bytes wait in the socket: recycle buffers and submit again, nothing is lost);
-     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s. While it is in flight the
+     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s; a positive result without
+     * {@code MORE} is bytes received as usual, after which the kernel ended the request (it does when
+     * the completion ring overflows): submit again to go on. While it is in flight the
      * ring cannot be closed. On IOCP (no provided buffers): the backend takes a free buffer from the
      * ring, posts an overlapped {@code WSARecv} into it and posts the next when it completes.
      *

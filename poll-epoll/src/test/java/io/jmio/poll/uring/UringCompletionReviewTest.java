@@ -1,16 +1,22 @@
 package io.jmio.poll.uring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jmio.poll.completion.BufferRing;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.completion.Completions;
 import io.jmio.poll.net.TcpListener;
+import io.jmio.poll.net.TcpStream;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -162,5 +168,77 @@ class UringCompletionReviewTest {
         }
         assertEquals(1, reaped.get(), "reap returned " + reaped.get() + " after " + sent + " signals");
         assertEquals(9, c.token(0));
+    }
+
+    /**
+     * A multishot receive that fills more buffers at once than the completion ring holds (4 KiB
+     * waiting, 16-byte buffers, a ring of 32 completions): the kernel keeps the overflow; every byte
+     * arrives once and in order, the ring's held count follows the completions, and the receive's
+     * end (the kernel may end a multishot request when the ring overflows) frees its slot.
+     */
+    @Test
+    void aMultishotReceiveOverflowingTheCompletionRingLosesNothingAndKeepsTheBufferCount() throws IOException {
+        q.accept(listener, 1);
+        try (TcpStream client = TcpStream.connect(listener.localAddress())) {
+            Completions c = new Completions(8);
+            assertEquals(1, q.reap(c, TimeUnit.SECONDS.toNanos(5)));
+            assertTrue(c.result(0) >= 0, () -> c.errnoName(0));
+            try (TcpStream server = TcpStream.fromFd(c.result(0))) {
+                q.cancel(1, 0);
+                while (q.inFlight() > 0) {
+                    q.reap(c, TimeUnit.SECONDS.toNanos(5));
+                }
+                BufferRing ring = q.bufferRing(512, 16);
+                byte[] sent = new byte[4096];
+                for (int k = 0; k < sent.length; k++) {
+                    sent[k] = (byte) (k * 7 + k / 256);
+                }
+                ByteBuffer src = ByteBuffer.wrap(sent);
+                while (src.hasRemaining()) {
+                    assertTrue(client.write(src) > 0, "loopback has room for 4 KiB");
+                }
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                int completions = 0;
+                int ends = 0;
+                int held = 0;
+                q.recvMultishot(server, ring, 2);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (got.size() < sent.length && System.nanoTime() < deadline) {
+                    q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
+                    for (int i = 0; i < c.size(); i++) {
+                        assertEquals(2, c.token(i));
+                        completions++;
+                        if (c.result(i) > 0) {
+                            byte[] b = new byte[c.result(i)];
+                            ring.buffer(c.bufferId(i)).get(b);
+                            got.write(b, 0, b.length);
+                            held++;
+                        } else {
+                            assertTrue(c.result(i) == -105 /* ENOBUFS */ || c.result(i) == -125 /* ECANCELED */
+                                    || c.result(i) == -11 /* EAGAIN */, "unexpected end " + c.result(i));
+                        }
+                        if (!c.more(i)) {
+                            ends++;
+                            assertEquals(0, q.inFlight(), "the receive's end frees its slot");
+                        }
+                    }
+                    assertEquals(held, ring.held(), "held follows the completions that named a buffer");
+                    if (q.inFlight() == 0 && got.size() < sent.length) {
+                        for (int id = 0; id < ring.count() && ring.held() > 0; id++) {
+                            try {
+                                ring.recycle(id);
+                            } catch (IllegalStateException kernels) {
+                                continue;
+                            }
+                        }
+                        held = 0;
+                        q.recvMultishot(server, ring, 2);
+                    }
+                }
+                assertArrayEquals(sent, got.toByteArray(), "every byte once, in order (" + completions
+                        + " completions, " + ends + " ends)");
+                assertTrue(completions > 32, completions + " completions: more than the completion ring holds");
+            }
+        }
     }
 }

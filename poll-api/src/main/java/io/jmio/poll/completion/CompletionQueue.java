@@ -261,12 +261,18 @@ public abstract class CompletionQueue implements AutoCloseable {
      * Receives into {@code dst}, from its position up to its limit, once; the result is the bytes
      * received (0: the peer shut down its side). On IOCP: {@code WSARecv} with an {@code OVERLAPPED}.
      *
-     * @param dst a direct buffer, untouched by the caller until the completion
+     * @param dst a direct, writable buffer with room, untouched by the caller until the completion
+     * @throws IllegalArgumentException if {@code dst} is not direct, is read-only, or has no room (a
+     *                                  receive of 0 bytes would complete with 0, end of stream's result)
      * @throws IOException if the stream is closed or the submission fails
      * @param stream the connected stream
      * @param token the caller's token, reported with the completion
      */
     public final void recv(TcpStream stream, ByteBuffer dst, long token) throws IOException {
+        if (dst.isReadOnly() || !dst.hasRemaining()) {
+            throw new IllegalArgumentException(dst.isReadOnly() ? "the kernel writes the buffer: it must not be read-only"
+                    : "the buffer has no room: a receive of 0 bytes completes with 0, which means end of stream");
+        }
         io(stream, dst, token, RECV);
     }
 

@@ -241,4 +241,40 @@ class UringCompletionReviewTest {
             }
         }
     }
+
+    /**
+     * A receive the kernel would write into a read-only buffer, or complete at once with 0 (the
+     * result that means end of stream) for want of room, is refused; the queue stays usable.
+     */
+    @Test
+    void aReceiveIntoAReadOnlyOrFullBufferIsRefusedAndTheQueueStaysUsable() throws IOException {
+        q.accept(listener, 1);
+        try (TcpStream client = TcpStream.connect(listener.localAddress())) {
+            Completions c = new Completions(8);
+            assertEquals(1, q.reap(c, TimeUnit.SECONDS.toNanos(5)));
+            assertTrue(c.result(0) >= 0, () -> c.errnoName(0));
+            try (TcpStream server = TcpStream.fromFd(c.result(0))) {
+                ByteBuffer readOnly = ByteBuffer.allocateDirect(16).asReadOnlyBuffer();
+                assertThrows(IllegalArgumentException.class, () -> q.recv(server, readOnly, 2));
+                ByteBuffer full = ByteBuffer.allocateDirect(16).position(16);
+                assertThrows(IllegalArgumentException.class, () -> q.recv(server, full, 3));
+                assertEquals(1, q.inFlight(), "only the accept is in flight");
+                ByteBuffer dst = ByteBuffer.allocateDirect(16);
+                q.recv(server, dst, 4);
+                assertEquals(1, client.write(ByteBuffer.wrap(new byte[] {42})));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                int result = Integer.MIN_VALUE;
+                while (result == Integer.MIN_VALUE && System.nanoTime() < deadline) {
+                    q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
+                    for (int i = 0; i < c.size(); i++) {
+                        if (c.token(i) == 4) {
+                            result = c.result(i);
+                        }
+                    }
+                }
+                assertEquals(1, result);
+                assertEquals(42, dst.get(0));
+            }
+        }
+    }
 }

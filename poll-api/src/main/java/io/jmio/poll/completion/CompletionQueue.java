@@ -76,7 +76,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * their buffers) allocates nothing.
  *
  * <p>Threading: not thread-safe: one thread submits and reaps. {@link #wakeup()} may be called from any
- * thread, and the sockets it holds operations on may be closed from any thread (see above).
+ * thread, and the sockets it holds operations on may be closed from any thread (see above). On
+ * io_uring a request belongs to the thread whose {@link #reap} or {@link #submit} handed it to the
+ * kernel: once that thread has exited, a multishot operation in flight (accept, multishot receive)
+ * ends with {@code -ECANCELED} at a later event; after handing a queue to another thread that
+ * outlives the first, submit such operations again from it.
  */
 public abstract class CompletionQueue implements AutoCloseable {
     /** The default submission ring size of {@link #open()}. */

@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Wake-up.</b> An eventfd of the queue's own is watched by a multishot {@code IORING_OP_POLL_ADD}
  * (user_data {@link #WAKE}); {@link #wake()}, from any thread, writes it once until the owner has
  * seen the wake (later calls only find the flag set), so a waiting {@code io_uring_enter} gets a
- * completion and returns. The counter is read back only when that completion arrives (re-arming the
- * poll if the kernel ended it), so a loop nobody wakes makes no extra system call. An eventfd rather
+ * completion and returns. The counter is read back only when that completion arrives (or, if the
+ * kernel ended the poll, left for the poll armed again to find), so a loop nobody wakes makes no
+ * extra system call. An eventfd rather
  * than {@code IORING_OP_MSG_RING}: a message needs a ring of the sender's own to submit it from, while
  * a {@code write(2)} works from any thread and touches nothing of this ring (so it stays compatible
  * with {@code IORING_SETUP_SINGLE_ISSUER}). The eventfd is an {@link OwnedFd}, so a wake racing
@@ -215,13 +216,21 @@ final class UringCompletionQueue extends CompletionQueue {
         }
     }
 
-    /** The wake-up's completion was reaped: clears the flag, then reads the counter back (in that order, so no wake is lost). */
+    /**
+     * The wake-up's completion was reaped: clears the flag, then reads the counter back (in that
+     * order: a write after the clear posts a completion of its own). If the kernel ended the poll
+     * (an overflowing completion ring, or the thread that submitted it exited: {@code -ECANCELED})
+     * the counter is left alone and the poll armed again: no poll saw a write made after the clear,
+     * and reading it would swallow that wake-up while its flag stays set, so every later wake-up
+     * would write nothing; the new poll completes at once if the counter is non-zero.
+     */
     private void woken(boolean rearm) throws IOException {
         wakePending.set(0);
-        Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
         if (rearm) {
             room();
             ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+        } else {
+            Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
         }
     }
 

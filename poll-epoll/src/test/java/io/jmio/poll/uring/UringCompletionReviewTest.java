@@ -277,4 +277,110 @@ class UringCompletionReviewTest {
             }
         }
     }
+
+    /**
+     * A wake-up posted while the completion ring is full ends the kernel's multishot poll of the
+     * wake-up eventfd (its last completion goes to the overflow); the queue re-arms it, and wake-ups
+     * from another thread keep returning waiting reaps. Each round reaps on a new thread, which
+     * exits: the kernel also ends the poll re-armed by a thread that exited ({@code -ECANCELED}).
+     */
+    @Test
+    void wakeupsStillWorkAfterTheWakePollWasEndedByAnOverflow() throws Exception {
+        UringCompletionQueue uq = (UringCompletionQueue) q;
+        int n = q.capacity(); // twice the completion ring
+        for (int k = 0; k < n; k++) {
+            q.timeout(0, 1000 + k);
+        }
+        q.submit();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!uq.overflowPending() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(uq.overflowPending(), "the completion ring overflowed");
+        q.wakeup(); // its poll completion finds the ring full
+        Completions c = new Completions(16);
+        int reaped = 0;
+        while (reaped < n && System.nanoTime() < deadline) {
+            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
+            reaped += c.size();
+        }
+        assertEquals(n, reaped);
+        for (int round = 0; round < 20; round++) {
+            AtomicInteger got = new AtomicInteger(-1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread reaper = new Thread(() -> {
+                try {
+                    got.set(q.reap(c, -1));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            reaper.start();
+            q.wakeup();
+            reaper.join(TimeUnit.SECONDS.toMillis(5));
+            assertTrue(!reaper.isAlive(), "round " + round + ": a wake-up did not return the waiting reap");
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+        }
+    }
+
+    /**
+     * io_uring ties a request to the thread whose system call handed it to the kernel: a multishot
+     * accept submitted by a thread that has exited ends with {@code -ECANCELED} (without
+     * {@code MORE}) at a later connection (this kernel: the second). Submitted again from the thread
+     * that reaps, it goes on, and no connection is lost: the one that met the cancel waits in the
+     * backlog.
+     */
+    @Test
+    void aMultishotAcceptSubmittedByAThreadThatExitedIsEndedAndSubmittedAgainLosesNoConnection() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                q.accept(listener, 7);
+                q.submit();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        Completions c = new Completions(8);
+        int accepted = 0;
+        int cancelled = 0;
+        TcpStream[] clients = new TcpStream[3];
+        try {
+            for (int k = 0; k < clients.length; k++) {
+                clients[k] = TcpStream.connect(listener.localAddress());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                int before = accepted;
+                while (accepted == before && System.nanoTime() < deadline) {
+                    q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
+                    for (int i = 0; i < c.size(); i++) {
+                        assertEquals(7, c.token(i));
+                        if (c.result(i) >= 0) {
+                            TcpStream.fromFd(c.result(i)).close();
+                            accepted++;
+                        } else {
+                            assertEquals("ECANCELED", c.errnoName(i));
+                            cancelled++;
+                        }
+                        if (!c.more(i)) {
+                            q.accept(listener, 7);
+                        }
+                    }
+                }
+                assertEquals(k + 1, accepted, "connection " + k + " accepted");
+            }
+        } finally {
+            for (TcpStream s : clients) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
 }

@@ -406,6 +406,9 @@ public abstract class CompletionQueue implements AutoCloseable {
      * On IOCP: {@code CancelIoEx} of the target's {@code OVERLAPPED} (it then completes with
      * {@code ERROR_OPERATION_ABORTED}).
      *
+     * <p>The target is found by token: if several operations in flight carry {@code target}, one of
+     * them is cancelled, which one is unspecified (give operations to cancel tokens of their own).
+     *
      * @throws IllegalStateException if no operation with token {@code target} is in flight
      * @throws IOException           if the submission fails
      * @param target the token of the operation to cancel

@@ -227,12 +227,14 @@ final class UringCompletionQueue extends CompletionQueue {
     private void woken(boolean rearm) throws IOException {
         wakePending.set(0);
         if (rearm) {
-            room();
-            ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+            rearmWake = true; // by the next drain, before it submits: a failure there loses no completion reaped here
         } else {
             Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
         }
     }
+
+    /** The kernel ended the wake-up's poll: the next {@link #drainOnce} arms it again. */
+    private boolean rearmWake;
 
     /**
      * Waits as {@link CompletionQueue#reap} says: a wait ends with at least one of the user's
@@ -262,6 +264,11 @@ final class UringCompletionQueue extends CompletionQueue {
     private boolean wokenNow;
 
     private int drainOnce(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
+        if (rearmWake) {
+            room();
+            ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+            rearmWake = false;
+        }
         if (ring.cqReady() == 0 || ring.sqPending() > 0) {
             int minComplete = 0;
             if (timeoutNanos != 0 && ring.cqReady() == 0) {

@@ -82,7 +82,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Message}s, reaping multishot receives and recycling their buffers) allocates nothing.
  *
  * <p>Threading: not thread-safe: one thread submits and reaps. {@link #wakeup()} may be called from any
- * thread, and the sockets it holds operations on may be closed from any thread (see above).
+ * thread, and the sockets it holds operations on may be closed from any thread (see above). On
+ * io_uring a request belongs to the thread whose {@link #reap} or {@link #submit} handed it to the
+ * kernel: once that thread has exited, a multishot operation in flight (accept, multishot receive)
+ * ends with {@code -ECANCELED} at a later event; after handing a queue to another thread that
+ * outlives the first, submit such operations again from it.
  */
 public abstract class CompletionQueue implements AutoCloseable {
     /** The default submission ring size of {@link #open()}. */
@@ -250,13 +254,24 @@ public abstract class CompletionQueue implements AutoCloseable {
             throw e;
         }
         HandleGuard g = stream.guard();
-        enter(g);
-        int slot = take(token, CONNECT, g, null);
+        int slot = -1;
         try {
+            enter(g);
+            slot = take(token, CONNECT, g, null);
             prepConnect(userData(slot), fd, slot, address);
         } catch (IOException | RuntimeException e) {
-            abandon(slot);
-            stream.close();
+            try {
+                if (slot >= 0) {
+                    abandon(slot);
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            try {
+                stream.close(); // nobody else has it: a refused connect must not leak its socket
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         return stream;
@@ -266,12 +281,18 @@ public abstract class CompletionQueue implements AutoCloseable {
      * Receives into {@code dst}, from its position up to its limit, once; the result is the bytes
      * received (0: the peer shut down its side). On IOCP: {@code WSARecv} with an {@code OVERLAPPED}.
      *
-     * @param dst a direct buffer, untouched by the caller until the completion
+     * @param dst a direct, writable buffer with room, untouched by the caller until the completion
+     * @throws IllegalArgumentException if {@code dst} is not direct, is read-only, or has no room (a
+     *                                  receive of 0 bytes would complete with 0, end of stream's result)
      * @throws IOException if the stream is closed or the submission fails
      * @param stream the connected stream
      * @param token the caller's token, reported with the completion
      */
     public final void recv(TcpStream stream, ByteBuffer dst, long token) throws IOException {
+        if (dst.isReadOnly() || !dst.hasRemaining()) {
+            throw new IllegalArgumentException(dst.isReadOnly() ? "the kernel writes the buffer: it must not be read-only"
+                    : "the buffer has no room: a receive of 0 bytes completes with 0, which means end of stream");
+        }
         io(stream, dst, token, RECV);
     }
 
@@ -296,7 +317,9 @@ public abstract class CompletionQueue implements AutoCloseable {
      * {@link BufferRing#recycle(int) recycle} it). A completion without {@code MORE} ends the request:
      * result 0 is the end of the stream (the peer shut down its side); {@code -ENOBUFS} means the
      * ring ran dry (the bytes wait in the socket: recycle buffers and submit again, nothing is lost);
-     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s. While it is in flight the
+     * {@code -ECANCELED} a {@link #cancel}; other errors as {@link #recv}'s; a positive result without
+     * {@code MORE} is bytes received as usual, after which the kernel ended the request (it does when
+     * the completion ring overflows): submit again to go on. While it is in flight the
      * ring cannot be closed. On IOCP (no provided buffers): the backend takes a free buffer from the
      * ring, posts an overlapped {@code WSARecv} into it and posts the next when it completes.
      *
@@ -522,6 +545,9 @@ public abstract class CompletionQueue implements AutoCloseable {
      * {@code token} with 0, or {@code -ENOENT}/{@code -EALREADY} if the target was done or finishing.
      * On IOCP: {@code CancelIoEx} of the target's {@code OVERLAPPED} (it then completes with
      * {@code ERROR_OPERATION_ABORTED}).
+     *
+     * <p>The target is found by token: if several operations in flight carry {@code target}, one of
+     * them is cancelled, which one is unspecified (give operations to cancel tokens of their own).
      *
      * @throws IllegalStateException if no operation with token {@code target} is in flight
      * @throws IOException           if the submission fails

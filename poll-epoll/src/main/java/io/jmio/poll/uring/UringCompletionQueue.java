@@ -34,13 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the upper 16 bits of its flags, which reach {@link io.jmio.poll.completion.Completions} unchanged.
  *
  * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data bit 63
- * set) that completes on expiry or after one other completion; its completion is not reported.
+ * set) that completes on expiry or after one other completion; its completion is not reported. The
+ * kernel does not count a timeout's expiry as such a completion, so a wait ended by one of the user's
+ * timeouts leaves the queue's armed until it expires; a wait that its late expiry (or a signal) ends
+ * with nothing to report goes round again, until the wait's own limit.
  *
  * <p><b>Wake-up.</b> An eventfd of the queue's own is watched by a multishot {@code IORING_OP_POLL_ADD}
  * (user_data {@link #WAKE}); {@link #wake()}, from any thread, writes it once until the owner has
  * seen the wake (later calls only find the flag set), so a waiting {@code io_uring_enter} gets a
- * completion and returns. The counter is read back only when that completion arrives (re-arming the
- * poll if the kernel ended it), so a loop nobody wakes makes no extra system call. An eventfd rather
+ * completion and returns. The counter is read back only when that completion arrives (or, if the
+ * kernel ended the poll, left for the poll armed again to find), so a loop nobody wakes makes no
+ * extra system call. An eventfd rather
  * than {@code IORING_OP_MSG_RING}: a message needs a ring of the sender's own to submit it from, while
  * a {@code write(2)} works from any thread and touches nothing of this ring (so it stays compatible
  * with {@code IORING_SETUP_SINGLE_ISSUER}). The eventfd is an {@link OwnedFd}, so a wake racing
@@ -237,18 +241,59 @@ final class UringCompletionQueue extends CompletionQueue {
         }
     }
 
-    /** The wake-up's completion was reaped: clears the flag, then reads the counter back (in that order, so no wake is lost). */
+    /**
+     * The wake-up's completion was reaped: clears the flag, then reads the counter back (in that
+     * order: a write after the clear posts a completion of its own). If the kernel ended the poll
+     * (an overflowing completion ring, or the thread that submitted it exited: {@code -ECANCELED})
+     * the counter is left alone and the poll armed again: no poll saw a write made after the clear,
+     * and reading it would swallow that wake-up while its flag stays set, so every later wake-up
+     * would write nothing; the new poll completes at once if the counter is non-zero.
+     */
     private void woken(boolean rearm) throws IOException {
         wakePending.set(0);
-        Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
         if (rearm) {
-            room();
-            ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+            rearmWake = true; // by the next drain, before it submits: a failure there loses no completion reaped here
+        } else {
+            Posix.read(wakeFd.rawFd(), wakeWordsAddress + 8, 8);
         }
     }
 
+    /** The kernel ended the wake-up's poll: the next {@link #drainOnce} arms it again. */
+    private boolean rearmWake;
+
+    /**
+     * Waits as {@link CompletionQueue#reap} says: a wait ends with at least one of the user's
+     * completions, a wake-up, or the time limit; not with a completion of the queue's own alone (a
+     * timeout of an earlier wait the kernel left armed: it does not count a timeout's expiry towards
+     * another's count), nor with a signal ({@code EINTR}): those go round again.
+     */
     @Override
     protected int drain(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long wait = timeoutNanos;
+        while (true) {
+            int n = drainOnce(userData, results, flags, max, wait);
+            if (n > 0 || timeoutNanos == 0 || wokenNow) {
+                return n;
+            }
+            if (timeoutNanos > 0) {
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /** Whether the last {@link #drainOnce} reaped the wake-up's completion. */
+    private boolean wokenNow;
+
+    private int drainOnce(long[] userData, int[] results, int[] flags, int max, long timeoutNanos) throws IOException {
+        if (rearmWake) {
+            room();
+            ring.prepPollAdd(wakeFd.rawFd(), UringNative.POLLIN, true, WAKE);
+            rearmWake = false;
+        }
         if (ring.cqReady() == 0 || ring.sqPending() > 0) {
             int minComplete = 0;
             if (timeoutNanos != 0 && ring.cqReady() == 0) {
@@ -271,7 +316,7 @@ final class UringCompletionQueue extends CompletionQueue {
         int n = 0;
         int i = 0;
         int woken = 0; // 1: the wake's completion came, 2: without IORING_CQE_F_MORE (re-arm)
-        for (; i < ready && n < max; i++) {
+        for (; i < ready; i++) { // the queue's own completions are consumed up to the first one not copied
             long ud = ring.cqeUserData(i);
             if ((ud & INTERNAL) != 0) {
                 if (ud == WAKE) {
@@ -279,12 +324,16 @@ final class UringCompletionQueue extends CompletionQueue {
                 }
                 continue;
             }
+            if (n == max) {
+                break;
+            }
             userData[n] = ud;
             results[n] = ring.cqeRes(i);
             flags[n] = ring.cqeFlags(i);
             n++;
         }
         ring.cqAdvance(i);
+        wokenNow = woken != 0;
         if (woken != 0) {
             woken(woken == 2);
         }

@@ -476,7 +476,8 @@ class SocketFaultTest {
             assertFalse(openBefore.contains(fd), "accepted during the shortage on descriptor " + fd
                     + ", which was open before the fill: something of this process closed it meanwhile");
         }
-        assertTrue(duringShortage.size() <= 2, "accepted during the shortage " + duringShortage
+        // The holders seen: two compiler threads and the VM thread, one descriptor each at a time.
+        assertTrue(duringShortage.size() <= 3, "accepted during the shortage " + duringShortage
                 + ": more than the JVM's threads hold for a moment");
     }
 

@@ -50,16 +50,39 @@ class UringClosedDescriptorTest {
         }
     }
 
-    /** A pipe whose read end has number {@code readFd} (the lowest free numbers are reused at once). */
+    /**
+     * A pipe whose read end has number {@code readFd}. The kernel hands out the lowest free number, so
+     * after {@code readFd}'s close that is normally the first pipe's; but the JVM's own threads open
+     * and close files at any moment (the compiler threads re-read cgroup files), so a lower number
+     * one of them held may be free now, or {@code readFd} may be held for a moment. A lower number is
+     * kept taken until the pipe lands on {@code readFd}; a higher one is given back and tried again.
+     */
     private int[] pipeAt(int readFd) throws IOException {
-        int[] p = Fds.pipe();
-        if (p[0] != readFd) {
-            Fds.close(p);
-            throw new AssertionError("the kernel did not reuse fd " + readFd + " (got " + p[0] + ")");
+        List<Integer> lower = new ArrayList<>();
+        List<String> got = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt < 1000; attempt++) {
+                int[] p = Fds.pipe();
+                if (p[0] == readFd) {
+                    fds.add(p[0]);
+                    fds.add(p[1]);
+                    return p;
+                }
+                got.add(p[0] + "," + p[1]);
+                if (p[0] < readFd) {
+                    lower.add(p[0]); // a number another thread freed meanwhile: keep it taken
+                    Fds.close(p[1]);
+                } else {
+                    Fds.close(p); // readFd is held elsewhere for a moment
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            for (int fd : lower) {
+                Fds.close(fd);
+            }
         }
-        fds.add(p[0]);
-        fds.add(p[1]);
-        return p;
+        throw new AssertionError("the kernel did not reuse fd " + readFd + " (pipes got " + got.subList(0, Math.min(5, got.size())) + " ...)");
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.jmio.poll.net.TcpStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,6 +66,8 @@ final class EchoServer implements AutoCloseable {
     long reregistrations;
     /** Accepts that failed for want of descriptors ({@code EMFILE}, {@code ENFILE}); the server carries on. */
     long acceptFailures;
+    /** The descriptor number of every accepted connection, in order. */
+    final List<Integer> acceptedFds = new ArrayList<>();
 
     /** One connection: echoes what it reads, checking it against the stream first. */
     private static final class Conn {
@@ -148,6 +152,7 @@ final class EchoServer implements AutoCloseable {
             if (sendBufferSize > 0) {
                 s.setSendBufferSize(sendBufferSize);
             }
+            acceptedFds.add(s.rawFd());
             Conn c = new Conn(s, nextToken++);
             conns.put(c.token, c);
             Interest interest = trigger == Trigger.EDGE ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE;

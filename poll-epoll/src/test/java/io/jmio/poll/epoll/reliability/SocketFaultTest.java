@@ -262,6 +262,7 @@ class SocketFaultTest {
                 }
                 List<Integer> fillers = new ArrayList<>();
                 long servedDuringShortage;
+                Set<Integer> openBefore = openDescriptors();
                 try {
                     fillUntilEmfile(fillers);
                     long before = firstIn.received;
@@ -271,7 +272,7 @@ class SocketFaultTest {
                         firstIn.pump(first);
                     }
                     servedDuringShortage = firstIn.received - before;
-                    assertEquals(1, server.accepted, "nothing accepted while out of descriptors");
+                    assertOnlyTransientDescriptorsAccepted(server.acceptedFds, openBefore);
                 } finally {
                     for (int fd : fillers) {
                         Posix.close(fd);
@@ -335,6 +336,8 @@ class SocketFaultTest {
                 try {
                     fillUntilEmfile(fillers);
                     Expect.events(poll, events, Expect.readable(token));
+                    // Again: a descriptor a JVM thread held for a moment during the fill may be free now.
+                    fillUntilEmfile(fillers);
                     SyscallSocketException emfile = assertThrows(SyscallSocketException.class, listener::accept);
                     assertEquals("EMFILE", emfile.errnoName());
                 } finally {
@@ -436,6 +439,46 @@ class SocketFaultTest {
                 p[1].close();
             }
         }
+    }
+
+    /** @return the numbers of this process's open descriptors, from {@code /proc/self/fd}, but the listing's own */
+    private static Set<Integer> openDescriptors() throws IOException {
+        Set<Integer> fds = new java.util.HashSet<>();
+        java.nio.file.Path self = java.nio.file.Path.of("/proc/self/fd");
+        String listing = self.toRealPath().toString();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> dir = java.nio.file.Files.newDirectoryStream(self)) {
+            for (java.nio.file.Path fd : dir) {
+                try {
+                    if (!java.nio.file.Files.readSymbolicLink(fd).toString().equals(listing)) {
+                        fds.add(Integer.parseInt(fd.getFileName().toString()));
+                    }
+                } catch (java.nio.file.NoSuchFileException closedMeanwhile) {
+                    // a descriptor another thread held for a moment
+                }
+            }
+        }
+        return fds;
+    }
+
+    /**
+     * The shortage is real for the accept loop: no descriptor that was open before the fill (the
+     * Poll's, the listener's, the first connection's, anything else of this process) was freed for
+     * an accept meanwhile. The fill cannot take every descriptor for good, though: the JVM's own
+     * threads open and close files at any moment (in a container HotSpot's compiler threads and VM
+     * thread re-read the cgroup files {@code memory.limit_in_bytes} and {@code memory.stat}, strace
+     * shows), so
+     * one they hold for a moment when the fill ends is free again a moment later and an accept may
+     * take it. Such an accept is allowed; it took a number that was free before the fill.
+     */
+    private static void assertOnlyTransientDescriptorsAccepted(List<Integer> acceptedFds, Set<Integer> openBefore) {
+        List<Integer> duringShortage = acceptedFds.subList(1, acceptedFds.size());
+        for (int fd : duringShortage) {
+            assertFalse(openBefore.contains(fd), "accepted during the shortage on descriptor " + fd
+                    + ", which was open before the fill: something of this process closed it meanwhile");
+        }
+        // The holders seen: two compiler threads and the VM thread, one descriptor each at a time.
+        assertTrue(duringShortage.size() <= 3, "accepted during the shortage " + duringShortage
+                + ": more than the JVM's threads hold for a moment");
     }
 
     private static void fillUntilEmfile(List<Integer> fillers) {

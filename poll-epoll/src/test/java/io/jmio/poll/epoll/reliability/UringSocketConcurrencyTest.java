@@ -1,0 +1,12 @@
+package io.jmio.poll.epoll.reliability;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link SocketConcurrencyTest} on the io_uring readiness backend (skipped, with the cause, where io_uring is unavailable).
+ *
+ * <p>Threading: JUnit's.
+ */
+@ExtendWith(OnUring.class)
+class UringSocketConcurrencyTest extends SocketConcurrencyTest {
+}

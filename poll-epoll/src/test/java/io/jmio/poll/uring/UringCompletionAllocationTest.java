@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Steady state of the completion queue allocates nothing: a send and a recv submitted and reaped,
- * 10,000 times after warm-up, measured with {@code ThreadMXBean#getThreadAllocatedBytes}.
+ * 10,000 times after warm-up (a window of them at 0 B among up to five), measured with {@code ThreadMXBean#getThreadAllocatedBytes}.
  *
  * <p>Threading: JUnit's.
  */
 class UringCompletionAllocationTest {
     private static final int WARMUP = 50_000;
     private static final int ROUNDS = 10_000;
+    private static final int WINDOWS = 5;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -51,11 +52,17 @@ class UringCompletionAllocationTest {
                     q.reap(c, -1);
                 }
                 rounds(q, c, client, server, src, dst, WARMUP);
+                // Up to WINDOWS windows, as AllocationContract allows: on a loaded machine the JIT may still
+                // settle during the first (a few hundred bytes once); an allocation per operation shows in every one.
                 long id = Thread.currentThread().getId();
-                long before = threads.getThreadAllocatedBytes(id);
-                rounds(q, c, client, server, src, dst, ROUNDS);
-                long bytes = threads.getThreadAllocatedBytes(id) - before;
-                assertEquals(0, bytes, "send + recv + reap allocated " + bytes + " bytes over " + ROUNDS + " rounds");
+                long bytes = -1;
+                for (int w = 0; w < WINDOWS && bytes != 0; w++) {
+                    long before = threads.getThreadAllocatedBytes(id);
+                    rounds(q, c, client, server, src, dst, ROUNDS);
+                    bytes = threads.getThreadAllocatedBytes(id) - before;
+                }
+                assertEquals(0, bytes, "send + recv + reap allocated " + bytes + " bytes over " + ROUNDS
+                        + " rounds, in each of " + WINDOWS + " windows");
             }
         }
     }

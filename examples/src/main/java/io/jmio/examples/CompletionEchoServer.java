@@ -72,7 +72,7 @@ public final class CompletionEchoServer implements ExampleServer {
     private static final int NO_BUFFER = 0xFFFF;
     private static final int GENERATION_MASK = (1 << 20) - 1;
     private static final long RETRY_NANOS = AcceptRetry.RETRY.toNanos();
-    /** Submission entries; the queue then holds 4 times as many operations in flight. */
+    /** Submission entries; io_uring makes twice as many completion entries, the queue holds twice those in flight. */
     private static final int ENTRIES = 512;
 
     private final CompletionQueue queue;

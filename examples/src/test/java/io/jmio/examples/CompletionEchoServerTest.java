@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The completion echo server on the real kernel: many clients with every byte checked, a ring that
@@ -176,6 +178,12 @@ class CompletionEchoServerTest {
             await("every connection closed", () -> running.server.openConnections() == 0);
             checkedEcho(running.address, random(100_000, 5), 5, pool); // and the server still serves
         }
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill -INT: Unix only")
+    void mainServesAndExitsCleanlyOnSigint() throws Exception {
+        new CtrlCTest().shouldExitCleanlyOnSigint(CompletionEchoServer.class);
     }
 
     private static long openDescriptors() throws IOException {

@@ -31,8 +31,13 @@ import java.util.ArrayDeque;
  * buffers received meanwhile wait in a small per-connection queue of buffer ids (at most the ring's
  * count). A partial send is continued from where it stopped.</li>
  * <li><b>Back-pressure</b>: a connection holding a quarter of the ring (its client reads slower than
- * it writes) has its receive {@link CompletionQueue#cancel cancelled}, and armed again once half its
- * queue went back: a slow client waits, the others keep their share of the ring.</li>
+ * it writes) has its receive {@link CompletionQueue#cancel cancelled} (after the batch of completions
+ * at hand: the receive's last completion may be in it already), and armed again once half its queue
+ * went back; a starved one that holds its quarter is not armed again either. So a slow client waits
+ * and the others keep most of the ring. It is a bound in practice, not a guarantee: the kernel may fill
+ * more buffers for the connection before the cancel takes effect, and clients that all stop reading
+ * hold the whole ring (the others' receives then wait, with {@code ENOBUFS}, until some read). Copying
+ * each buffer out into memory of the connection's would bound it exactly, at the cost of a copy.</li>
  * <li><b>The ring running dry</b>: when every buffer waits in some connection's queue, a receive
  * ends with {@code ENOBUFS}; the bytes stay in the socket. The connection waits on a list of starved
  * connections, and its receive is submitted again once buffers are back in the ring: nothing is lost.</li>
@@ -92,6 +97,7 @@ public final class CompletionEchoServer implements ExampleServer {
     private volatile long enobufs;
     private volatile long resets;
     private volatile int open;
+    private volatile int held;
 
     /** One client: its stream and the buffers received, waiting to be sent back in order. */
     private final class Connection {
@@ -180,6 +186,7 @@ public final class CompletionEchoServer implements ExampleServer {
             }
             cancelPaused();
             resubmitStarved();
+            held = ring.held();
         }
     }
 
@@ -275,8 +282,12 @@ public final class CompletionEchoServer implements ExampleServer {
         String errno = completions.errnoName(i);
         if ("ENOBUFS".equals(errno)) {
             enobufs++;
-            c.paused = false;
-            starved.add(c); // the bytes wait in the socket; received again once buffers are back
+            if (c.queued >= pauseAt) {
+                c.paused = true; // it holds its share: received again once its queue is short
+            } else {
+                c.paused = false;
+                starved.add(c); // the bytes wait in the socket; received again once buffers are back
+            }
         } else if (c.paused && "ECANCELED".equals(errno)) {
             resume(c); // the pause took effect; received again once its queue is short
         } else {
@@ -377,6 +388,11 @@ public final class CompletionEchoServer implements ExampleServer {
     /** @return how many connections were reset by their client */
     public long resets() {
         return resets;
+    }
+
+    /** @return the ring's buffers that connections hold (received, not yet sent back), as of the loop's last turn */
+    public int heldBuffers() {
+        return held;
     }
 
     /** @return the connections open now */

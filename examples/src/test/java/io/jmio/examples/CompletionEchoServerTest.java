@@ -186,6 +186,31 @@ class CompletionEchoServerTest {
         new CtrlCTest().shouldExitCleanlyOnSigint(CompletionEchoServer.class);
     }
 
+    @Test
+    void aClientThatDoesNotReadDoesNotStarveTheOthers() throws Exception {
+        try (Running<CompletionEchoServer> running = new Running<>(new CompletionEchoServer(ANY, 8, 4096));
+             Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(64 * 1024); // fixed, not grown by the kernel: the echo backs up sooner
+            slow.connect(running.address);
+            slow.setSoTimeout(60_000);
+            byte[] data = random(32 << 20, 3); // far more than the socket buffers hold
+            Future<?> writer = pool.submit(() -> {
+                slow.getOutputStream().write(data);
+                slow.shutdownOutput();
+                return null;
+            });
+            assertTrue(slow.getInputStream().read() == (data[0] & 0xFF), "the echo has started");
+            // Its echo backs up: its queue reaches a quarter of the ring (2 buffers), and stops there.
+            await("the slow client's echo backed up", () -> running.server.heldBuffers() >= 2);
+            // Without back-pressure the slow client's queue would take all 8 buffers, and these would wait for it.
+            clients(running.address, 4, 4 << 20); // more than the slow client's echo takes to back up
+            byte[] rest = slow.getInputStream().readAllBytes();
+            assertEquals(data.length - 1, rest.length, "every byte back to the slow client too");
+            assertEquals(-1, Arrays.mismatch(rest, 0, rest.length, data, 1, data.length), "in order");
+            writer.get(60, TimeUnit.SECONDS);
+        }
+    }
+
     private static long openDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();

@@ -89,7 +89,7 @@ class AcceptShortageTest {
     }
 
     /** Sends {@code text} and reads its echo, waiting at most 10 s. */
-    private static void echo(SocketChannel channel, String text) throws Exception {
+    static void echo(SocketChannel channel, String text) throws Exception {
         byte[] hello = text.getBytes(StandardCharsets.US_ASCII);
         channel.socket().setSoTimeout(10_000);
         channel.socket().getOutputStream().write(hello);
@@ -109,7 +109,7 @@ class AcceptShortageTest {
     }
 
     /** Takes every free descriptor with pipes (and, for an odd limit, one more descriptor). */
-    private static void fillUntilEmfile(List<Integer> fillers) throws Exception {
+    static void fillUntilEmfile(List<Integer> fillers) throws Exception {
         for (int i = 0; i < 1_000_000; i++) {
             try {
                 int[] p = Posix.pipe();

@@ -27,6 +27,11 @@ final class Running<S extends ExampleServer> implements AutoCloseable {
         thread.start();
     }
 
+    /** @return the loop's thread (for its allocation counter, say) */
+    Thread thread() {
+        return thread;
+    }
+
     @Override
     public void close() throws IOException {
         server.stop();

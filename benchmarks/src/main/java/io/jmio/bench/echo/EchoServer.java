@@ -8,7 +8,7 @@ import java.io.IOException;
  *
  * <p>Implementations: {@link JmioEchoServer} (edge, edge with drain detection, level, oneshot; on epoll, and as {@code uring-*} on
  * the io_uring readiness backend), {@link CompletionEchoServer} (the completion API on io_uring,
- * {@code uring-completion}), {@link JdkEchoServer} (the JDK
+ * {@code uring-completion}; {@code uring-completion-bufring} with multishot receives from a buffer ring), {@link JdkEchoServer} (the JDK
  * {@code Selector}, two ways of iterating), {@link ExampleEchoServer} (the {@code examples} module's
  * echo server), {@link NettyEchoServer} (Netty 4.1's native epoll transport,
  * edge and level), {@link NettyUringEchoServer} (Netty 4.2's io_uring transport, in a JVM of its own) and {@link CEchoServer} (a C program, edge and level). {@link #open(String)} starts
@@ -21,7 +21,8 @@ public interface EchoServer extends AutoCloseable {
     /** The names {@link #open(String)} accepts, in the order reports list them. */
     String[] NAMES = {"jmio-edge", "jmio-level", "jmio-oneshot", "c-edge", "c-level", "netty-edge", "netty-level",
         "jdk-keys", "jdk-consumer", "jmio-example", "uring-edge", "uring-level", "uring-oneshot",
-        "jmio-edge-drain", "uring-completion", "netty-uring", "netty-uring-bufring"};
+        "jmio-edge-drain", "uring-completion", "netty-uring", "netty-uring-bufring",
+        "uring-completion-bufring"};
 
     /**
      * Starts the server named {@code name}, listening on an ephemeral loopback port.
@@ -48,6 +49,8 @@ public interface EchoServer extends AutoCloseable {
                 return new JmioEchoServer(JmioEchoServer.Mode.ONESHOT, "io_uring");
             case "uring-completion":
                 return new CompletionEchoServer();
+            case "uring-completion-bufring":
+                return CompletionEchoServer.withBufferRing();
             case "jdk-keys":
                 return new JdkEchoServer(false);
             case "jdk-consumer":

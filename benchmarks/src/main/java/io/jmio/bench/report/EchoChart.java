@@ -29,6 +29,7 @@ final class EchoChart {
         "#0b2f5a",                       // jmio edge with drain detection
         "#5a3a10",                       // jmio completion API on io_uring
         "#0f5a32", "#4fa872",            // Netty 4.2 io_uring: default reads, provided buffer ring
+        "#9a6a30",                       // jmio completion API, multishot receives from a buffer ring
     };
     /** The servers of the cost panels: each trigger mode's pair. */
     private static final String[] PAIRS = {"jmio-edge", "jmio-level", "c-edge", "c-level", "netty-edge", "netty-level"};

@@ -520,7 +520,8 @@ public final class Report {
                 }
             }
         }
-        for (String s : new String[] {"jmio-edge", "jmio-level", "jmio-oneshot", "uring-edge", "uring-level", "uring-oneshot"}) {
+        for (String s : new String[] {"jmio-edge", "jmio-level", "jmio-oneshot", "uring-edge", "uring-level", "uring-oneshot",
+            "uring-completion", "uring-completion-bufring"}) {
             for (int size : SIZES) {
                 for (int c : CONNECTIONS) {
                     EchoCost k = cost(s, c, size);

@@ -25,10 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import jnr.ffi.LibraryLoader;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,46 +104,16 @@ class UringCompletionHardeningTest {
      */
     @Test
     void aWaitRestartedBySignalsKeepsAtMostOneTimeoutOfItsOwn() throws Exception {
-        String arch = System.getProperty("os.arch");
-        Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("aarch64"), "syscall numbers for " + arch);
-        long sysGettid = arch.equals("amd64") ? 186 : 178;
-        long sysTgkill = arch.equals("amd64") ? 234 : 131;
-        UringCompletionReviewTest.Signals sig = LibraryLoader.create(UringCompletionReviewTest.Signals.class)
-                .load("libc.so.6");
         UringCompletionQueue u = (UringCompletionQueue) q;
         q.timeout(TimeUnit.MILLISECONDS.toNanos(500), 9);
         q.submit();
-        AtomicInteger tid = new AtomicInteger();
-        AtomicInteger reaped = new AtomicInteger(-1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         Completions c = new Completions(8);
-        Thread reaper = new Thread(() -> {
-            tid.set((int) sig.syscall(sysGettid));
-            try {
-                reaped.set(q.reap(c, TEN_SECONDS));
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "reaper");
-        reaper.start();
-        int sent = 0;
-        while (reaper.isAlive()) {
-            if (tid.get() != 0) {
-                sig.syscall(sysTgkill, sig.getpid(), tid.get(), SIGPIPE);
-                sent++;
-            }
-            reaper.join(5);
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("reap threw after " + sent + " signals", failure.get());
-        }
-        assertEquals(1, reaped.get());
-        assertEquals(1, u.waitTimeoutsMost(), "wait timeouts armed at once after " + sent + " signals");
+        SignalledReap.Result r = SignalledReap.run(q, c, TEN_SECONDS);
+        assertEquals(1, r.reaped());
+        assertEquals(1, u.waitTimeoutsMost(), "wait timeouts armed at once after " + r.signals() + " signals");
         assertEquals(0, q.reap(c, SETTLE)); // the removal's completion may come after its io_uring_enter
         assertEquals(0, u.waitTimeoutsArmed(), "wait timeouts left armed in the kernel");
     }
-
-    private static final int SIGPIPE = 13; // HotSpot installs a handler that ignores it
 
     @Test
     void aFailedUnregistrationKeepsTheGroupIdReserved() throws IOException {

@@ -182,7 +182,9 @@ public abstract class BufferRing implements AutoCloseable {
      * views already taken. Idempotent.
      *
      * @throws IllegalStateException if a multishot receive using the ring is in flight
-     * @throws IOException           if the kernel refuses the unregistration
+     * @throws IOException           if the kernel refuses the unregistration (its cause names the call
+     *                               and errno); the ring is closed all the same, but its group id stays
+     *                               reserved, not handed to another ring, until the queue is closed
      */
     @Override
     public final void close() throws IOException {
@@ -194,8 +196,13 @@ public abstract class BufferRing implements AutoCloseable {
                     + ": cancel them and reap their last completion before closing it");
         }
         closed = true;
+        try {
+            unregister();
+        } catch (IOException e) {
+            throw new IOException("buffer ring " + this + " could not be unregistered; its group " + group
+                    + " stays reserved until the queue is closed, as the kernel may still hold it", e);
+        }
         queue.forget(this);
-        unregister();
     }
 
     // ---- for the queue ----------------------------------------------------------------------

@@ -1,10 +1,20 @@
 package io.jmio.poll.completion;
 
+import static io.jmio.poll.completion.Slots.ACCEPT;
+import static io.jmio.poll.completion.Slots.CANCEL;
+import static io.jmio.poll.completion.Slots.CLOSE;
+import static io.jmio.poll.completion.Slots.CONNECT;
+import static io.jmio.poll.completion.Slots.RECV;
+import static io.jmio.poll.completion.Slots.RECVMSG;
+import static io.jmio.poll.completion.Slots.RECV_MULTI;
+import static io.jmio.poll.completion.Slots.SEND;
+import static io.jmio.poll.completion.Slots.SENDMSG;
+import static io.jmio.poll.completion.Slots.TIMEOUT;
+
 import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.net.UdpSocket;
 import io.jmio.poll.posix.NativeMemory;
-import io.jmio.poll.spi.CompletionBackend;
 import io.jmio.poll.spi.Guarded;
 import io.jmio.poll.spi.HandleGuard;
 import io.jmio.poll.spi.SocketSystem;
@@ -16,12 +26,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A completion queue: operations are submitted with a 64-bit token and run by the kernel; their
@@ -92,54 +97,17 @@ public abstract class CompletionQueue implements AutoCloseable {
     /** The default submission ring size of {@link #open()}. */
     public static final int DEFAULT_ENTRIES = 256;
 
-    static final byte FREE = 0;
-    static final byte ACCEPT = 1;
-    static final byte RECV = 2;
-    static final byte SEND = 3;
-    static final byte TIMEOUT = 4;
-    static final byte CANCEL = 5;
-    static final byte CLOSE = 6;
-    static final byte CONNECT = 7;
-    static final byte RECV_MULTI = 8;
-    static final byte RECVMSG = 9;
-    static final byte SENDMSG = 10;
-
-    private final long[] tokens;
-    private final int[] generations;
-    private final byte[] kinds;
-    private final HandleGuard[] guards;
-    private final ByteBuffer[] buffers;
-    /** The message of a recvmsg or sendmsg in flight, kept reachable and marked in flight until reaped. */
-    private final Message[] messages;
-    private final int[] free;
-    /** The buffer ring of each slot's multishot receive, else null. */
-    private final BufferRing[] slotRings;
+    private final Slots slots;
     private final BufferGroups groups = new BufferGroups();
-    private int freeTop;
+    /** This queue as the owner of the sockets it has operations on, and their closes from any thread. */
+    private final ClosedSockets owner = new ClosedSockets(this);
     private boolean closed;
-    /** This queue as the owner of the sockets it has operations on. */
-    private final SocketOwner owner = new SocketOwner();
-    /** Sockets closed with operations of this queue in flight, pushed by any thread; popped in reap. */
-    private final AtomicReference<ClosedSocket> closing = new AtomicReference<>();
-    /** The socket {@link #close(Guarded, long)} is closing: its own cancel is queued already. */
-    private HandleGuard closingHere;
 
     /**
      * @param maxInFlight the most operations in flight at once
      */
     protected CompletionQueue(int maxInFlight) {
-        tokens = new long[maxInFlight];
-        generations = new int[maxInFlight];
-        kinds = new byte[maxInFlight];
-        guards = new HandleGuard[maxInFlight];
-        buffers = new ByteBuffer[maxInFlight];
-        messages = new Message[maxInFlight];
-        free = new int[maxInFlight];
-        slotRings = new BufferRing[maxInFlight];
-        for (int i = 0; i < maxInFlight; i++) {
-            free[i] = maxInFlight - 1 - i;
-        }
-        freeTop = maxInFlight;
+        slots = new Slots(maxInFlight);
     }
 
     // ---- opening ----------------------------------------------------------------------------
@@ -149,17 +117,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @throws IOException if none is available (the causes are named) or the kernel refuses
      */
     public static CompletionQueue open() throws IOException {
-        StringBuilder why = new StringBuilder();
-        for (CompletionBackend b : backends()) {
-            Throwable cause = b.supportsCurrentOs() ? b.unavailabilityCause()
-                    : new UnsupportedOperationException("not for " + System.getProperty("os.name"));
-            if (cause == null) {
-                return b.open(DEFAULT_ENTRIES);
-            }
-            why.append("; ").append(b.name()).append(": ").append(cause.getMessage());
-        }
-        throw new IOException("no completion backend is available" + (why.length() == 0
-                ? " on the class path (add io.jmio:poll-epoll for io_uring)" : why.toString()));
+        return CompletionBackends.openFirst(DEFAULT_ENTRIES);
     }
 
     /**
@@ -178,25 +136,7 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @throws IOException if it is absent, unavailable (the cause is named) or the kernel refuses
      */
     public static CompletionQueue open(String backendName, int entries) throws IOException {
-        Objects.requireNonNull(backendName, "backendName");
-        List<String> seen = new ArrayList<>();
-        for (CompletionBackend b : backends()) {
-            seen.add(b.name());
-            if (b.name().equalsIgnoreCase(backendName)) {
-                Throwable cause = b.unavailabilityCause();
-                if (cause != null) {
-                    throw new IOException("completion backend '" + b.name() + "' is unavailable: " + cause.getMessage(), cause);
-                }
-                return b.open(entries);
-            }
-        }
-        throw new IOException("no completion backend named '" + backendName.toLowerCase(Locale.ROOT) + "'; found " + seen);
-    }
-
-    private static List<CompletionBackend> backends() {
-        List<CompletionBackend> found = new ArrayList<>();
-        ServiceLoader.load(CompletionBackend.class, CompletionQueue.class.getClassLoader()).forEach(found::add);
-        return found;
+        return CompletionBackends.open(backendName, entries);
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -258,7 +198,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         try {
             enter(g);
             slot = take(token, CONNECT, g, null);
-            prepConnect(userData(slot), fd, slot, address);
+            prepConnect(slots.userData(slot), fd, slot, address);
         } catch (IOException | RuntimeException e) {
             try {
                 if (slot >= 0) {
@@ -494,18 +434,16 @@ public abstract class CompletionQueue implements AutoCloseable {
         long fd = enter(g);
         int slot = take(token, kind, g, buf);
         if (message != null) {
-            messages[slot] = message;
-            message.inFlight = true;
+            slots.message(slot, message);
         }
         try {
-            long userData = userData(slot);
+            long userData = slots.userData(slot);
             switch (kind) {
                 case ACCEPT -> prepAccept(userData, fd);
                 case RECV -> prepRecv(userData, fd, address, length);
                 case SEND -> prepSend(userData, fd, address, length);
                 case RECV_MULTI -> {
-                    slotRings[slot] = ring;
-                    ring.use();
+                    slots.ring(slot, ring);
                     prepRecvMultishot(userData, fd, ring.group());
                 }
                 case RECVMSG -> prepRecvmsg(userData, fd, address);
@@ -532,7 +470,7 @@ public abstract class CompletionQueue implements AutoCloseable {
         }
         int slot = take(token, TIMEOUT, null, null);
         try {
-            prepTimeout(userData(slot), slot, nanos);
+            prepTimeout(slots.userData(slot), slot, nanos);
         } catch (IOException | RuntimeException e) {
             abandon(slot);
             throw e;
@@ -555,13 +493,13 @@ public abstract class CompletionQueue implements AutoCloseable {
      * @param token the caller's token, reported with the completion
      */
     public final void cancel(long target, long token) throws IOException {
-        int targetSlot = find(target);
+        int targetSlot = slots.find(target);
         if (targetSlot < 0) {
             throw new IllegalStateException("no operation with token " + target + " is in flight on this queue");
         }
         int slot = take(token, CANCEL, null, null);
         try {
-            prepCancel(userData(slot), userData(targetSlot));
+            prepCancel(slots.userData(slot), slots.userData(targetSlot));
         } catch (IOException | RuntimeException e) {
             abandon(slot);
             throw e;
@@ -586,16 +524,16 @@ public abstract class CompletionQueue implements AutoCloseable {
         long fd = enter(g);
         int slot = take(token, CLOSE, g, null);
         try {
-            prepCancelAll(userData(slot), fd);
+            prepCancelAll(slots.userData(slot), fd);
         } catch (IOException | RuntimeException e) {
             abandon(slot);
             throw e;
         }
-        closingHere = g; // the cancel is queued: the close hook need not queue another
+        owner.closingHere(g); // the cancel is queued: the close hook need not queue another
         try {
             g.close(); // drops the owner's reference; the references in flight keep the number until reaped
         } finally {
-            closingHere = null;
+            owner.closingHere(null);
         }
     }
 
@@ -631,27 +569,27 @@ public abstract class CompletionQueue implements AutoCloseable {
         checkOpen();
         groups.publishRecycled();
         long[] ud = into.tokens;
-        if (closing.get() != null) {
-            cancelClosed();
+        if (owner.pending()) {
+            owner.cancel();
         }
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
-        if (n == 0 && closing.get() != null) { // woken by a close: cancel now and collect what that ended
-            cancelClosed();
+        if (n == 0 && owner.pending()) { // woken by a close: cancel now and collect what that ended
+            owner.cancel();
             n = drain(ud, into.results, into.flags, ud.length, 0);
         }
         IOException failure = null;
         for (int i = 0; i < n; i++) {
             int slot = (int) ud[i];
-            byte kind = kinds[slot];
-            ud[i] = tokens[slot];
+            byte kind = slots.kind(slot);
+            ud[i] = slots.token(slot);
             if (kind == CLOSE && into.results[i] == -enoent()) {
                 into.results[i] = 0;
             }
             if (kind == RECV_MULTI && (into.flags[i] & Completions.BUFFER) != 0) {
-                slotRings[slot].taken(into.flags[i] >>> Completions.BUFFER_SHIFT);
+                slots.ring(slot).taken(into.flags[i] >>> Completions.BUFFER_SHIFT);
             }
             if ((into.flags[i] & Completions.MORE) == 0) {
-                failure = release(slot, failure);
+                failure = slots.release(slot, failure);
             }
         }
         into.size = n;
@@ -671,20 +609,20 @@ public abstract class CompletionQueue implements AutoCloseable {
     public final void submit() throws IOException {
         checkOpen();
         groups.publishRecycled();
-        if (closing.get() != null) {
-            cancelClosed();
+        if (owner.pending()) {
+            owner.cancel();
         }
         flush();
     }
 
     /** @return the operations in flight (submitted, last completion not yet reaped) */
     public final int inFlight() {
-        return tokens.length - freeTop;
+        return slots.inFlight();
     }
 
     /** @return the most operations in flight at once */
     public final int capacity() {
-        return tokens.length;
+        return slots.capacity();
     }
 
     /**
@@ -705,17 +643,9 @@ public abstract class CompletionQueue implements AutoCloseable {
         } catch (IOException e) {
             failure = e;
         }
-        for (int slot = 0; slot < kinds.length; slot++) {
-            if (kinds[slot] != FREE) {
-                HandleGuard g = guards[slot];
-                failure = release(slot, failure);
-                if (g != null) {
-                    g.disown(owner);
-                }
-            }
-        }
+        failure = slots.releaseAll(owner, failure);
         failure = groups.closeAll(failure);
-        closing.set(null);
+        owner.clear();
         if (failure != null) {
             throw failure;
         }
@@ -745,132 +675,28 @@ public abstract class CompletionQueue implements AutoCloseable {
 
     /** Takes a slot; the guard's claim and reference (taken by {@link #enter}) are dropped if none is free. */
     private int take(long token, byte kind, HandleGuard g, ByteBuffer buf) throws IOException {
-        if (closed || freeTop == 0) {
+        if (closed || slots.full()) {
             if (g != null) {
                 g.unclaim();
                 g.release();
             }
             checkOpen();
-            throw new IllegalStateException("too many operations in flight on this completion queue (" + tokens.length
-                    + "): reap completions first");
+            throw new IllegalStateException("too many operations in flight on this completion queue ("
+                    + slots.capacity() + "): reap completions first");
         }
-        int slot = free[--freeTop];
-        tokens[slot] = token;
-        kinds[slot] = kind;
-        guards[slot] = g;
-        buffers[slot] = buf;
-        generations[slot] = (generations[slot] + 1) & 0x7FFFFFFF;
-        return slot;
-    }
-
-    private long userData(int slot) {
-        return ((long) generations[slot] << 32) | slot;
-    }
-
-    private int find(long token) {
-        for (int slot = 0; slot < kinds.length; slot++) {
-            if (kinds[slot] != FREE && kinds[slot] != CANCEL && tokens[slot] == token) {
-                return slot;
-            }
-        }
-        return -1;
+        return slots.take(token, kind, g, buf);
     }
 
     private void abandon(int slot) throws IOException {
-        IOException e = release(slot, null);
+        IOException e = slots.release(slot, null);
         if (e != null) {
             throw e;
         }
     }
 
-    private IOException release(int slot, IOException failure) {
-        HandleGuard g = guards[slot];
-        guards[slot] = null;
-        buffers[slot] = null;
-        if (slotRings[slot] != null) {
-            slotRings[slot].unuse();
-            slotRings[slot] = null;
-        }
-        Message m = messages[slot];
-        if (m != null) {
-            messages[slot] = null;
-            m.inFlight = false;
-        }
-        kinds[slot] = FREE;
-        free[freeTop++] = slot;
-        if (g != null) {
-            g.unclaim();
-            try {
-                g.release();
-            } catch (IOException e) {
-                if (failure == null) {
-                    return e;
-                }
-                failure.addSuppressed(e);
-            }
-        }
-        return failure;
-    }
-
-    // ---- sockets closed from any thread -------------------------------------------------------
-
-    /** One closed socket on {@link #closing}, a lock-free stack (pushed by closers, emptied by the owner). */
-    private static final class ClosedSocket {
-        final HandleGuard guard;
-        ClosedSocket next;
-
-        ClosedSocket(HandleGuard guard) {
-            this.guard = guard;
-        }
-    }
-
-    /**
-     * Cancels the operations in flight on each socket closed since the last turn. The descriptor
-     * number is still this process's: each operation counted by the claim holds a reference, dropped
-     * only when its completion is reaped, after the system call that submits the cancel.
-     */
-    private void cancelClosed() throws IOException {
-        ClosedSocket s = closing.getAndSet(null);
-        while (s != null) {
-            if (s.guard.claims(owner) > 0) {
-                try {
-                    prepCancelClosed(s.guard.handle());
-                } catch (IOException | RuntimeException e) {
-                    push(s); // the rest waits for the next reap
-                    throw e;
-                }
-            }
-            s = s.next;
-        }
-    }
-
-    private void push(ClosedSocket s) {
-        ClosedSocket last = s;
-        while (last.next != null) {
-            last = last.next;
-        }
-        ClosedSocket head;
-        do {
-            head = closing.get();
-            last.next = head;
-        } while (!closing.compareAndSet(head, s));
-    }
-
-    /** This queue as the owner of its sockets' guards; told of their close from any thread. */
-    private final class SocketOwner implements HandleGuard.Owner {
-        @Override
-        public void closed(HandleGuard guard) throws IOException {
-            if (guard == closingHere || closed) {
-                return; // close(Guarded, long) queued its own cancel; a closed queue holds nothing
-            }
-            push(new ClosedSocket(guard));
-            wake();
-        }
-
-        @Override
-        public String toString() {
-            return CompletionQueue.this.toString();
-        }
+    /** @return whether {@link #close()} was called (read by socket closes on any thread, as before) */
+    final boolean isClosed() {
+        return closed;
     }
 
     // ---- the backend ------------------------------------------------------------------------

@@ -237,6 +237,25 @@ final class Ring {
     }
 
     /**
+     * {@code IORING_OP_TIMEOUT_REMOVE} with {@code IORING_TIMEOUT_UPDATE} (Linux 5.11): the armed timeout
+     * whose user_data is {@code target} expires {@code nanos} from now instead, its count unchanged, and
+     * posts nothing; the update's own completion is skipped on success, a failure ({@code -ENOENT}: it
+     * already completed) is posted under {@code userData}.
+     */
+    void prepTimeoutUpdate(long target, long nanos, long userData) {
+        timespec.putLong(0, nanos / 1_000_000_000L);
+        timespec.putLong(8, nanos % 1_000_000_000L);
+        int at = nextSqe();
+        sqes.put(at + SqeDescriptor.OPCODE, (byte) UringNative.IORING_OP_TIMEOUT_REMOVE);
+        sqes.put(at + SqeDescriptor.FLAGS, (byte) UringNative.IOSQE_CQE_SKIP_SUCCESS);
+        sqes.putInt(at + SqeDescriptor.FD, -1);
+        sqes.putLong(at + SqeDescriptor.ADDR, target);
+        sqes.putLong(at + SqeDescriptor.OFF, timespecAddress); // addr2; the kernel copies it when it takes the entry
+        sqes.putInt(at + SqeDescriptor.OP_FLAGS, UringNative.IORING_TIMEOUT_UPDATE);
+        sqes.putLong(at + SqeDescriptor.USER_DATA, userData);
+    }
+
+    /**
      * One entry of the completion API's operations (accept, recv, send, cancel), fields as in
      * {@link SqeDescriptor}; the caller checked {@link #sqFree()}.
      */

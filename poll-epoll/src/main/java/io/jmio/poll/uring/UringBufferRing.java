@@ -132,6 +132,11 @@ final class UringBufferRing extends BufferRing {
         }
     }
 
+    /** @return the descriptor of the io_uring the ring is registered on, for tests */
+    int ringFd() {
+        return ringFd;
+    }
+
     /** @return the tail as published (acquire), for tests */
     int publishedTail() {
         return Short.toUnsignedInt((short) SHORT.getAcquire(entries, BufRingDescriptor.RING_TAIL));

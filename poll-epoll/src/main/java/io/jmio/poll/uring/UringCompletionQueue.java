@@ -25,19 +25,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * entry written after it. Completion-queue overflow loses nothing: the ring has
  * {@code IORING_FEAT_NODROP} (checked by {@link Ring#open}), the kernel keeps the overflow and moves it
  * into the ring at the next {@code io_uring_enter} with {@code IORING_ENTER_GETEVENTS}, which every
- * reap makes when it finds the ring empty; {@code EBUSY} from that call (overflow still pending) is
- * answered by reaping what is there.
+ * reap makes when it finds the ring empty. {@code EBUSY} from that call is the refusal of kernels
+ * before 6.1 to submit while overflowed completions cannot be moved into a full ring (6.1 and later
+ * flush what fits and go on); nothing was submitted, so the reap returns what the ring holds, even
+ * nothing, and the entries stay queued for the next {@code io_uring_enter}; a reap with a time limit
+ * goes round until it, as after a signal.
  *
  * <p>Buffer rings ({@link UringBufferRing}) are provided-buffer rings registered on this ring under
  * the group id the queue hands out; a multishot receive is one {@code IORING_OP_RECV} entry with
  * {@code IORING_RECV_MULTISHOT} and {@code IOSQE_BUFFER_SELECT}, each completion naming its buffer in
  * the upper 16 bits of its flags, which reach {@link io.jmio.poll.completion.Completions} unchanged.
  *
- * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data bit 63
- * set) that completes on expiry or after one other completion; its completion is not reported. The
- * kernel does not count a timeout's expiry as such a completion, so a wait ended by one of the user's
- * timeouts leaves the queue's armed until it expires; a wait that its late expiry (or a signal) ends
- * with nothing to report goes round again, until the wait's own limit.
+ * <p>A wait with a time limit adds an {@code IORING_OP_TIMEOUT} of the queue's own (user_data
+ * {@link #WAIT_TIMEOUT}) that completes on expiry or after one other completion; its completion is not
+ * reported. The kernel does not count every completion towards that one: on Linux 6.18 the expiry of a
+ * user's timeout submitted in an earlier {@code io_uring_enter} does not count, nor does a wait ended by
+ * a signal, so the queue's timeout can outlive its wait. The next wait with a limit then updates it
+ * ({@code IORING_OP_TIMEOUT_REMOVE} with {@code IORING_TIMEOUT_UPDATE}, batched into that wait's
+ * {@code io_uring_enter}, no completion on success) instead of adding another, so at most one is armed
+ * however many waits a loop makes, and the last one expires within the last limit. Not
+ * {@code IORING_ENTER_EXT_ARG} with a timespec (no entry at all): {@code io_uring_enter} then needs its
+ * sixth argument, {@code argsz}, which the binding cannot pass without allocating (see
+ * {@link UringLibrary}). A wait that a late expiry, a failed update (the timeout completed meanwhile)
+ * or a signal ends with nothing to report goes round again, until the wait's own limit.
  *
  * <p><b>Wake-up.</b> An eventfd of the queue's own is watched by a multishot {@code IORING_OP_POLL_ADD}
  * (user_data {@link #WAKE}); {@link #wake()}, from any thread, writes it once until the owner has
@@ -67,6 +77,10 @@ final class UringCompletionQueue extends CompletionQueue {
     private static final long WAKE = INTERNAL | 1;
     /** The user_data of the cancellation of a socket closed from any thread. */
     private static final long CANCEL_CLOSED = INTERNAL | 2;
+    /** The user_data of the timeout that limits a wait. */
+    private static final long WAIT_TIMEOUT = INTERNAL | 3;
+    /** The user_data of an update of the wait's timeout (posted only if it failed: ENOENT, already completed). */
+    private static final long WAIT_TIMEOUT_UPDATE = INTERNAL | 4;
     private static final int SOCK_NONBLOCK_CLOEXEC = 0x800 | 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EBUSY = 16;
@@ -105,12 +119,23 @@ final class UringCompletionQueue extends CompletionQueue {
         return create(entries, UringCompletionBackend.TaskRun.DEFAULT);
     }
 
-    /** @param taskRun how the kernel runs the ring's task work (its set-up flags) */
+    /**
+     * Failure-atomic: if anything fails after the ring or the eventfd is open (an
+     * {@link OutOfMemoryError} for the queue's direct buffers included), both are closed, the eventfd
+     * first, and a failure to close is added to the first one as suppressed.
+     *
+     * @param taskRun how the kernel runs the ring's task work (its set-up flags)
+     */
     static UringCompletionQueue create(int entries, UringCompletionBackend.TaskRun taskRun) throws IOException {
         Ring ring = Ring.open(entries, entries * 4, taskRun.setupFlags);
+        int eventFd = -1;
         try {
-            return new UringCompletionQueue(ring, UringNative.eventfd());
-        } catch (IOException | RuntimeException e) {
+            eventFd = UringNative.eventfd();
+            return new UringCompletionQueue(ring, eventFd);
+        } catch (Throwable e) {
+            if (eventFd >= 0) {
+                Posix.closeQuietly(eventFd, e);
+            }
             try {
                 ring.close();
             } catch (SyscallException suppressed) {
@@ -299,17 +324,16 @@ final class UringCompletionQueue extends CompletionQueue {
             if (timeoutNanos != 0 && ring.cqReady() == 0) {
                 minComplete = 1;
                 if (timeoutNanos > 0) {
-                    room();
-                    ring.prepTimeout(timeoutNanos, 1, INTERNAL);
+                    limitWait(timeoutNanos);
                 }
             }
             ring.publish();
             try {
                 UringNative.enter(ring.fd, ring.sqPending(), minComplete, UringNative.IORING_ENTER_GETEVENTS);
             } catch (SyscallException e) {
-                if (e.errno() != EBUSY || ring.cqReady() == 0) {
+                if (e.errno() != EBUSY) {
                     throw e;
-                }
+                } // nothing was submitted: reap what the ring holds (perhaps nothing), enter again next time
             }
         }
         int ready = ring.cqReady();
@@ -319,7 +343,9 @@ final class UringCompletionQueue extends CompletionQueue {
         for (; i < ready; i++) { // the queue's own completions are consumed up to the first one not copied
             long ud = ring.cqeUserData(i);
             if ((ud & INTERNAL) != 0) {
-                if (ud == WAKE) {
+                if (ud == WAIT_TIMEOUT) {
+                    waitTimeouts--;
+                } else if (ud == WAKE) {
                     woken = Math.max(woken, (ring.cqeFlags(i) & UringNative.IORING_CQE_F_MORE) != 0 ? 1 : 2);
                 }
                 continue;
@@ -338,6 +364,37 @@ final class UringCompletionQueue extends CompletionQueue {
             woken(woken == 2);
         }
         return n;
+    }
+
+    /** Wait timeouts submitted whose completion was not yet reaped: 0 or 1 (2 only past an EBUSY). */
+    private int waitTimeouts;
+    /** The most {@link #waitTimeouts} there were. */
+    private int waitTimeoutsMost;
+
+    /**
+     * Limits the coming wait: gives the wait timeout still armed (one whose completion was not reaped)
+     * the new expiry, or, if there is none, submits one. An update that finds the timeout completed
+     * meanwhile fails ({@code ENOENT}, posted), which ends the wait with only the queue's own
+     * completions, so the wait goes round and arms a new one: no wait goes without its limit.
+     */
+    private void limitWait(long timeoutNanos) throws SyscallException {
+        room();
+        if (waitTimeouts > 0) {
+            ring.prepTimeoutUpdate(WAIT_TIMEOUT, timeoutNanos, WAIT_TIMEOUT_UPDATE);
+        } else {
+            ring.prepTimeout(timeoutNanos, 1, WAIT_TIMEOUT);
+            waitTimeoutsMost = Math.max(waitTimeoutsMost, ++waitTimeouts);
+        }
+    }
+
+    /** @return the wait timeouts submitted whose completion was not yet reaped, for tests */
+    int waitTimeoutsArmed() {
+        return waitTimeouts;
+    }
+
+    /** @return the most wait timeouts that were submitted and not yet reaped at once, for tests */
+    int waitTimeoutsMost() {
+        return waitTimeoutsMost;
     }
 
     @Override

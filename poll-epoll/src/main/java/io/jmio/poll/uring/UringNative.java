@@ -52,6 +52,7 @@ final class UringNative {
     static final int IORING_OP_SENDMSG = 9;
     static final int IORING_OP_RECVMSG = 10;
     static final int IORING_OP_TIMEOUT = 11;
+    static final int IORING_OP_TIMEOUT_REMOVE = 12;
     static final int IORING_OP_ACCEPT = 13;
     static final int IORING_OP_ASYNC_CANCEL = 14;
     static final int IORING_OP_CONNECT = 16;
@@ -64,6 +65,9 @@ final class UringNative {
     static final int IORING_ASYNC_CANCEL_FD = 1 << 1;
     /** recv (sqe ioprio): multishot, with {@code IOSQE_BUFFER_SELECT} (Linux 6.0). */
     static final int IORING_RECV_MULTISHOT = 1 << 1;
+
+    /** timeout remove (sqe timeout_flags): change the timeout's expiry instead of removing it. */
+    static final int IORING_TIMEOUT_UPDATE = 1 << 1;
 
     // sqe flags
     static final int IOSQE_BUFFER_SELECT = 1 << 5;

@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import jnr.ffi.LibraryLoader;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,55 +116,17 @@ class UringCompletionReviewTest {
         assertEquals(2, c.token(0));
     }
 
-    /** {@code gettid} and {@code tgkill} through {@code syscall(2)}, to signal one thread. */
-    public interface Signals {
-        long syscall(long number);
-
-        long syscall(long number, long a1, long a2, long a3);
-
-        int getpid();
-    }
-
-    private static final int SIGPIPE = 13; // HotSpot installs a handler that ignores it
-
     /**
      * A signal delivered to the reaping thread while it waits (a profiler's, a debugger's) ends the
      * kernel wait with {@code EINTR}; the reap must neither throw nor return with nothing.
      */
     @Test
     void aSignalDuringAWaitingReapNeitherThrowsNorEndsTheWait() throws Exception {
-        String arch = System.getProperty("os.arch");
-        Assumptions.assumeTrue(arch.equals("amd64") || arch.equals("aarch64"), "syscall numbers for " + arch);
-        long sysGettid = arch.equals("amd64") ? 186 : 178;
-        long sysTgkill = arch.equals("amd64") ? 234 : 131;
-        Signals sig = LibraryLoader.create(Signals.class).load("libc.so.6");
         q.timeout(TimeUnit.MILLISECONDS.toNanos(800), 9);
         q.submit();
-        AtomicInteger tid = new AtomicInteger();
-        AtomicInteger reaped = new AtomicInteger(-1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         Completions c = new Completions(8);
-        Thread reaper = new Thread(() -> {
-            tid.set((int) sig.syscall(sysGettid));
-            try {
-                reaped.set(q.reap(c, -1));
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "reaper");
-        reaper.start();
-        int sent = 0;
-        while (reaper.isAlive()) {
-            if (tid.get() != 0) {
-                sig.syscall(sysTgkill, sig.getpid(), tid.get(), SIGPIPE);
-                sent++;
-            }
-            reaper.join(5);
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("reap threw after " + sent + " signals", failure.get());
-        }
-        assertEquals(1, reaped.get(), "reap returned " + reaped.get() + " after " + sent + " signals");
+        SignalledReap.Result r = SignalledReap.run(q, c, -1);
+        assertEquals(1, r.reaped(), "reap returned " + r.reaped() + " after " + r.signals() + " signals");
         assertEquals(9, c.token(0));
     }
 

@@ -485,21 +485,21 @@ public abstract class CompletionQueue implements AutoCloseable {
      * {@code ERROR_OPERATION_ABORTED}).
      *
      * <p>The target is found by token: if several operations in flight carry {@code target}, one of
-     * them is cancelled, which one is unspecified (give operations to cancel tokens of their own).
+     * them is cancelled, which one is unspecified (give operations to cancel tokens of their own). If
+     * none is in flight, this request completes with {@code -ENOENT}, as the kernel reports a target
+     * that is done: a batch of completions may hold a multishot operation's completions with
+     * {@link Completions#MORE} and, later in the same batch, its last one, so while the application
+     * handles the first the operation is no longer in flight; a cancel then is no error.
      *
-     * @throws IllegalStateException if no operation with token {@code target} is in flight
      * @throws IOException           if the submission fails
      * @param target the token of the operation to cancel
      * @param token the caller's token, reported with the completion
      */
     public final void cancel(long target, long token) throws IOException {
         int targetSlot = slots.find(target);
-        if (targetSlot < 0) {
-            throw new IllegalStateException("no operation with token " + target + " is in flight on this queue");
-        }
         int slot = take(token, CANCEL, null, null);
         try {
-            prepCancel(slots.userData(slot), slots.userData(targetSlot));
+            prepCancel(slots.userData(slot), targetSlot < 0 ? Slots.NO_OPERATION : slots.userData(targetSlot));
         } catch (IOException | RuntimeException e) {
             abandon(slot);
             throw e;

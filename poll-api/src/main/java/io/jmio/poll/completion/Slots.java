@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
  * <p>Threading: not thread-safe; the queue's thread.
  */
 final class Slots {
+    /** A user data no operation carries (no slot number reaches 2^32 - 1): a cancel of it finds nothing. */
+    static final long NO_OPERATION = 0xFFFF_FFFFL;
+
     static final byte FREE = 0;
     static final byte ACCEPT = 1;
     static final byte RECV = 2;

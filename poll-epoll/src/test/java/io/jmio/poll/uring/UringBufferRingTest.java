@@ -272,6 +272,37 @@ class UringBufferRingTest {
         assertFalse(ring.isOpen());
     }
 
+    /**
+     * A batch can hold a multishot receive's completions with {@code MORE} and, later in the same
+     * batch, its last one ({@code ENOBUFS}): the queue has released the operation before the
+     * application handles the first. Cancelling it while handling that first completion is the
+     * kernel's "target already done": the cancel completes with {@code -ENOENT}, it does not throw
+     * (found by the examples' echo server, whose loop died of the exception).
+     */
+    @Test
+    void cancellingAReceiveWhoseLastCompletionIsLaterInTheSameBatchCompletesWithEnoent() throws IOException {
+        BufferRing ring = q.bufferRing(2, 8);
+        q.recvMultishot(server, ring, RECV);
+        q.submit();
+        write(new byte[100]);
+        int last = -1;
+        long deadline = System.nanoTime() + WAIT;
+        while (last < 0 && System.nanoTime() < deadline) {
+            q.reap(c, WAIT);
+            for (int i = 0; i < c.size(); i++) {
+                if (c.token(i) == RECV && !c.more(i)) {
+                    last = i;
+                }
+            }
+        }
+        assertTrue(last > 0 && c.more(0), "a batch with an armed completion before the last one");
+        assertEquals("ENOBUFS", c.errnoName(last));
+        q.cancel(RECV, 3); // handling completion 0, which says the receive stays armed
+        int i = await(3);
+        assertEquals("ENOENT", c.errnoName(i));
+        assertEquals(0, q.inFlight());
+    }
+
     @Test
     void closingARingInUseIsRefusedAndTheRingKeepsWorking() throws IOException {
         BufferRing ring = q.bufferRing(4, 64);

@@ -82,17 +82,9 @@ class UringBufferRingTest {
 
     /** Reaps until a completion with {@code token} arrives; returns its index in {@link #c}. */
     private int await(long token) throws IOException {
-        long deadline = System.nanoTime() + WAIT;
-        while (System.nanoTime() < deadline) {
-            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
-            for (int i = 0; i < c.size(); i++) {
-                if (c.token(i) == token) {
-                    assertEquals(1, c.size(), "one completion at a time in this test");
-                    return i;
-                }
-            }
-        }
-        throw new AssertionError("no completion for token " + token);
+        int i = Reaping.await(q, c, token);
+        assertEquals(1, c.size(), "one completion at a time in this test");
+        return i;
     }
 
     private void write(String s) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jmio.poll.contract.Fds;
 import io.jmio.poll.completion.BufferRing;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.completion.Completions;
@@ -12,7 +13,6 @@ import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 import io.jmio.poll.posix.NativeMemory;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,10 +59,6 @@ class UringCompletionHardeningTest {
         if (listener != null) {
             listener.close();
         }
-    }
-
-    private static int openDescriptors() {
-        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
     }
 
     @Test
@@ -154,14 +149,14 @@ class UringCompletionHardeningTest {
     static final class ConstructionProbe {
         public static void main(String[] args) throws IOException {
             UringCompletionQueue.create(8).close(); // loads the classes and libraries, which open files of their own
-            int before = openDescriptors();
+            int before = Fds.openFdCount();
             String what = "created";
             try {
                 UringCompletionQueue.create(4096).close();
             } catch (Throwable t) {
                 what = "failed: " + t.getClass().getSimpleName();
             }
-            System.out.println(what + "; descriptors +" + (openDescriptors() - before));
+            System.out.println(what + "; descriptors +" + (Fds.openFdCount() - before));
         }
     }
 }

@@ -62,32 +62,12 @@ class UringCompletionQueueTest {
 
     /** Reaps until a completion with {@code token} arrives; returns its index in {@link #c}. */
     private int await(long token) throws IOException {
-        long deadline = System.nanoTime() + WAIT;
-        while (System.nanoTime() < deadline) {
-            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
-            for (int i = 0; i < c.size(); i++) {
-                if (c.token(i) == token) {
-                    return i;
-                }
-            }
-        }
-        throw new AssertionError("no completion for token " + token);
+        return Reaping.await(q, c, token);
     }
 
     /** Reaps until completions with all {@code tokens} arrived; returns their results. */
     private java.util.Map<Long, Integer> results(long... tokens) throws IOException {
-        java.util.Map<Long, Integer> r = new java.util.HashMap<>();
-        long deadline = System.nanoTime() + WAIT;
-        while (r.size() < tokens.length && System.nanoTime() < deadline) {
-            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
-            for (int i = 0; i < c.size(); i++) {
-                r.put(c.token(i), c.result(i));
-            }
-        }
-        for (long t : tokens) {
-            assertTrue(r.containsKey(t), "no completion for token " + t);
-        }
-        return r;
+        return Reaping.results(q, c, tokens);
     }
 
     /** Connects a client and accepts it through the queue (multishot accept under ACCEPT, armed once). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jmio.poll.contract.Fds;
 import io.jmio.poll.completion.BufferRing;
 import io.jmio.poll.completion.CompletionQueue;
 import io.jmio.poll.completion.Completions;
@@ -12,12 +13,10 @@ import io.jmio.poll.net.TcpListener;
 import io.jmio.poll.net.TcpStream;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,30 +54,26 @@ class UringCompletionReviewTest {
         }
     }
 
-    private static int openDescriptors() {
-        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
-    }
-
     @Test
     void aConnectRefusedForWantOfASlotClosesTheSocketItOpened() throws IOException {
         for (int i = 0; i < q.capacity(); i++) {
             q.timeout(TimeUnit.SECONDS.toNanos(30), 100 + i);
         }
-        int before = openDescriptors();
+        int before = Fds.openFdCount();
         for (int i = 0; i < 10; i++) {
             assertThrows(IllegalStateException.class, () -> q.connect(listener.localAddress(), 7));
         }
-        assertEquals(before, openDescriptors(), "descriptors leaked by refused connects");
+        assertEquals(before, Fds.openFdCount(), "descriptors leaked by refused connects");
     }
 
     @Test
     void aConnectOnAClosedQueueClosesTheSocketItOpened() throws IOException {
         q.close();
-        int before = openDescriptors();
+        int before = Fds.openFdCount();
         for (int i = 0; i < 10; i++) {
             assertThrows(IllegalStateException.class, () -> q.connect(listener.localAddress(), 7));
         }
-        assertEquals(before, openDescriptors(), "descriptors leaked by connects on a closed queue");
+        assertEquals(before, Fds.openFdCount(), "descriptors leaked by connects on a closed queue");
     }
 
     /**

@@ -69,18 +69,7 @@ class UringMessageTest {
 
     /** Reaps until completions with all {@code tokens} arrived; returns their results. */
     private Map<Long, Integer> results(long... tokens) throws IOException {
-        Map<Long, Integer> r = new HashMap<>();
-        long deadline = System.nanoTime() + WAIT;
-        while (r.size() < tokens.length && System.nanoTime() < deadline) {
-            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
-            for (int i = 0; i < c.size(); i++) {
-                r.put(c.token(i), c.result(i));
-            }
-        }
-        for (long t : tokens) {
-            assertTrue(r.containsKey(t), "no completion for token " + t);
-        }
-        return r;
+        return Reaping.results(q, c, tokens);
     }
 
     /** @return the errno name of a negative result, else the result */
@@ -432,16 +421,7 @@ class UringMessageTest {
 
     /** Reaps until a completion with {@code token} arrives; returns its index in {@link #c}. */
     private int awaitIndex(long token) throws IOException {
-        long deadline = System.nanoTime() + WAIT;
-        while (System.nanoTime() < deadline) {
-            q.reap(c, TimeUnit.MILLISECONDS.toNanos(100));
-            for (int i = 0; i < c.size(); i++) {
-                if (c.token(i) == token) {
-                    return i;
-                }
-            }
-        }
-        throw new AssertionError("no completion for token " + token);
+        return Reaping.await(q, c, token);
     }
 
     @Test

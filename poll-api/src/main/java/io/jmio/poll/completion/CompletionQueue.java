@@ -567,11 +567,8 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final int reap(Completions into, long timeoutNanos) throws IOException {
         checkOpen();
-        groups.publishRecycled();
+        beforeEnter();
         long[] ud = into.tokens;
-        if (owner.pending()) {
-            owner.cancel();
-        }
         int n = drain(ud, into.results, into.flags, ud.length, timeoutNanos);
         if (n == 0 && owner.pending()) { // woken by a close: cancel now and collect what that ended
             owner.cancel();
@@ -608,11 +605,19 @@ public abstract class CompletionQueue implements AutoCloseable {
      */
     public final void submit() throws IOException {
         checkOpen();
+        beforeEnter();
+        flush();
+    }
+
+    /**
+     * What the next system call must carry: the buffers recycled since the last one, and the
+     * cancellation of sockets closed from other threads.
+     */
+    private void beforeEnter() throws IOException {
         groups.publishRecycled();
         if (owner.pending()) {
             owner.cancel();
         }
-        flush();
     }
 
     /** @return the operations in flight (submitted, last completion not yet reaped) */

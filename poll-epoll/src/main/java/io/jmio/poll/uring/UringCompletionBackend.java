@@ -38,7 +38,7 @@ public final class UringCompletionBackend implements CompletionBackend {
 
     @Override
     public CompletionQueue open(int entries) throws IOException {
-        return UringCompletionQueue.create(entries, TaskRun.COOPERATIVE);
+        return UringCompletionQueue.create(entries);
     }
 
     /**

@@ -115,8 +115,9 @@ final class UringCompletionQueue extends CompletionQueue {
         ring.prepPollAdd(eventFd, UringNative.POLLIN, true, WAKE); // the ring is empty: there is room
     }
 
+    /** The queue {@code CompletionQueue.open} gives: cooperative task running, which binds it to no thread. */
     static UringCompletionQueue create(int entries) throws IOException {
-        return create(entries, UringCompletionBackend.TaskRun.DEFAULT);
+        return create(entries, UringCompletionBackend.TaskRun.COOPERATIVE);
     }
 
     /**
